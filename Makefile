@@ -1,0 +1,55 @@
+# One entry point for everything: `make conformance` (the main job) and `make test`.
+# The first target that needs them creates .venv from requirements.txt and node_modules from package-lock.json.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PYTEST  := $(PY) -m pytest
+SPECTRAL := node_modules/.bin/spectral
+SPEC    := openapi.yaml
+
+PYTHON_DEPS := $(VENV)/.installed
+NODE_DEPS   := node_modules/.installed
+
+.PHONY: help install lint lint-spec lint-python test bench
+help:
+	@echo "make conformance   run the conformance suite against a fresh local emulator (the main job)"
+	@echo "make test          every test, the spec lint and the generated-code drift check"
+	@echo "make lint          ruff on our Python, openapi-spec-validator and Spectral on openapi.yaml"
+	@echo "make emulator      serve the emulator on http://127.0.0.1:8000 with the default seed"
+	@echo "make generate      apply overlays and regenerate the SDK under generated/"
+	@echo "make bench         benchmarks, each side by side with its peer"
+
+install: $(PYTHON_DEPS) $(NODE_DEPS)
+
+$(PYTHON_DEPS): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(NODE_DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+lint: lint-python lint-spec
+
+lint-python: $(PYTHON_DEPS)
+	$(VENV)/bin/ruff check kit emulator conformance tests
+	$(VENV)/bin/ruff format --check kit emulator conformance tests
+
+# Zero errors and zero warnings: --fail-severity=warn.
+lint-spec: $(PYTHON_DEPS) $(NODE_DEPS)
+	$(VENV)/bin/openapi-spec-validator $(SPEC)
+	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=warn $(SPEC)
+
+# Each piece adds its own targets, prerequisites of `test` (TEST_PREREQUISITES) and benchmarks (BENCHES).
+TEST_PREREQUISITES :=
+BENCHES :=
+include mk/*.mk
+
+test: $(PYTHON_DEPS) $(NODE_DEPS) lint $(TEST_PREREQUISITES)
+	$(PYTEST)
+
+bench: $(PYTHON_DEPS) $(NODE_DEPS) $(BENCHES)

@@ -1,0 +1,81 @@
+"""The contract: openapi.yaml, loaded once, with JSON Schema validators for its schemas.
+
+The emulator and the conformance suite read the API's shape from here instead of restating it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import referencing
+import yaml
+from referencing.jsonschema import DRAFT202012
+
+from pbx_kit.formats import TIME_ZONE_FORMAT, is_time_zone
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SPEC_PATH = ROOT / "openapi.yaml"
+_DOCUMENT_URI = "urn:pbx:openapi"
+
+
+def spec_path() -> Path:
+    """The contract's file: `PBX_SPEC` if set, else the repository's openapi.yaml."""
+    return Path(os.environ.get("PBX_SPEC", DEFAULT_SPEC_PATH))
+
+
+@cache
+def load_document(path: Path | None = None) -> Mapping[str, Any]:
+    """The parsed OpenAPI document (cached; treat it as read-only)."""
+    with open(path or spec_path(), encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def resolve(document: Mapping[str, Any], ref: str) -> Any:
+    """The node a local reference such as `#/components/schemas/Client` points to."""
+    if not ref.startswith("#/"):
+        raise ValueError(f"only local references are supported, got {ref!r}")
+    node: Any = document
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def format_checker() -> jsonschema.FormatChecker:
+    """JSON Schema's format checker plus the contract's own named formats."""
+    checker = jsonschema.FormatChecker()
+    checker.checks(TIME_ZONE_FORMAT)(is_time_zone)
+    return checker
+
+
+@cache
+def validator(schema_name: str, path: Path | None = None) -> jsonschema.protocols.Validator:
+    """A Draft 2020-12 validator for `#/components/schemas/<schema_name>`, references resolved in the document."""
+    document = load_document(path)
+    resource = referencing.Resource.from_contents(dict(document), default_specification=DRAFT202012)
+    registry = referencing.Registry().with_resource(_DOCUMENT_URI, resource)
+    schema = {"$ref": f"{_DOCUMENT_URI}#/components/schemas/{schema_name}"}
+    return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=format_checker())
+
+
+def schema_properties(schema_name: str, path: Path | None = None) -> dict[str, Any]:
+    """The properties of a named schema, each with its `$ref` followed."""
+    document = load_document(path)
+    properties = resolve(document, f"#/components/schemas/{schema_name}").get("properties", {})
+    return {
+        name: resolve(document, node["$ref"]) if "$ref" in node else node for name, node in properties.items()
+    }
+
+
+def read_only_fields(path: Path | None = None) -> frozenset[str]:
+    """Fields of `Client` the provider sets: marked `readOnly` in the contract."""
+    return frozenset(name for name, node in schema_properties("Client", path).items() if node.get("readOnly"))
+
+
+def writable_fields(path: Path | None = None) -> frozenset[str]:
+    """Fields a client may change: the properties of `ClientUpdate`."""
+    return frozenset(schema_properties("ClientUpdate", path))

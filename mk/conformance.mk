@@ -1,0 +1,1 @@
+.PHONY: _conformance_placeholder

@@ -1,0 +1,1 @@
+.PHONY: _emulator_placeholder

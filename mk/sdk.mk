@@ -1,0 +1,1 @@
+.PHONY: _sdk_placeholder
