@@ -14,9 +14,8 @@ from typing import Any
 import jsonschema
 import referencing
 import yaml
-from referencing.jsonschema import DRAFT202012
-
 from pbx_kit.formats import TIME_ZONE_FORMAT, is_time_zone
+from referencing.jsonschema import DRAFT202012
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC_PATH = ROOT / "openapi.yaml"
@@ -53,22 +52,41 @@ def format_checker() -> jsonschema.FormatChecker:
 
 
 @cache
+def _registry(path: Path | None = None) -> referencing.Registry:
+    resource = referencing.Resource.from_contents(dict(load_document(path)), default_specification=DRAFT202012)
+    return referencing.Registry().with_resource(_DOCUMENT_URI, resource)
+
+
+def schema_validator(schema: Mapping[str, Any], path: Path | None = None) -> jsonschema.protocols.Validator:
+    """A Draft 2020-12 validator for a schema taken from the document; its local `$ref`s resolve in the document."""
+    return jsonschema.Draft202012Validator(
+        _anchor_refs(schema), registry=_registry(path), format_checker=format_checker()
+    )
+
+
+def _anchor_refs(node: Any) -> Any:
+    """A copy of `node` whose local `$ref`s name the document, so they resolve wherever the schema was taken from."""
+    if isinstance(node, Mapping):
+        return {
+            key: _DOCUMENT_URI + value if key == "$ref" and str(value).startswith("#") else _anchor_refs(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_anchor_refs(item) for item in node]
+    return node
+
+
+@cache
 def validator(schema_name: str, path: Path | None = None) -> jsonschema.protocols.Validator:
-    """A Draft 2020-12 validator for `#/components/schemas/<schema_name>`, references resolved in the document."""
-    document = load_document(path)
-    resource = referencing.Resource.from_contents(dict(document), default_specification=DRAFT202012)
-    registry = referencing.Registry().with_resource(_DOCUMENT_URI, resource)
-    schema = {"$ref": f"{_DOCUMENT_URI}#/components/schemas/{schema_name}"}
-    return jsonschema.Draft202012Validator(schema, registry=registry, format_checker=format_checker())
+    """A validator for `#/components/schemas/<schema_name>`."""
+    return schema_validator({"$ref": f"#/components/schemas/{schema_name}"}, path)
 
 
 def schema_properties(schema_name: str, path: Path | None = None) -> dict[str, Any]:
     """The properties of a named schema, each with its `$ref` followed."""
     document = load_document(path)
     properties = resolve(document, f"#/components/schemas/{schema_name}").get("properties", {})
-    return {
-        name: resolve(document, node["$ref"]) if "$ref" in node else node for name, node in properties.items()
-    }
+    return {name: resolve(document, node["$ref"]) if "$ref" in node else node for name, node in properties.items()}
 
 
 def read_only_fields(path: Path | None = None) -> frozenset[str]:
