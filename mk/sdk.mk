@@ -1,1 +1,19 @@
-.PHONY: _sdk_placeholder
+# The SDK: overlays applied to openapi.yaml, openapi-python-client (pinned, with the pinned ruff) into generated/.
+.PHONY: generate check-generated typecheck-sdk bench-sdk
+
+generate: $(PYTHON_DEPS)
+	$(PY) generator/generate.py
+
+# Regenerates in a temp folder and compares with generated/: fails with a short diff when they differ.
+check-generated: $(PYTHON_DEPS)
+	$(PY) generator/generate.py --check
+
+typecheck-sdk: $(PYTHON_DEPS)
+	$(VENV)/bin/mypy --strict generated/pbx_api
+
+# The SDK's cost per GET next to plain httpx, over loopback (the emulator) and client-side only (MockTransport).
+bench-sdk: $(PYTHON_DEPS)
+	$(PY) bench/sdk/bench_get.py
+
+TEST_PREREQUISITES += check-generated typecheck-sdk
+BENCHES += bench-sdk

@@ -1,0 +1,182 @@
+"""Generate the SDK (generated/pbx_api) from openapi.yaml, or check that what is committed is what it gives.
+
+    python generator/generate.py            # write generated/pbx_api
+    python generator/generate.py --check    # regenerate in a temp folder and compare with generated/pbx_api
+
+Steps: apply the overlays of the `sdk` variant (overlays/variants.yaml) in order; hand the templates the facts
+openapi-python-client does not read from the spec (the server URL, the token URL, the spec's hash) through a
+generated `_spec.jinja`; run the pinned openapi-python-client, whose post hooks run the pinned ruff (this
+interpreter's bin/ goes first on PATH); then replace generated/pbx_api as a whole, so no stale module survives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from pbx_kit.overlay import OverlayError, apply_files, dump_document, inputs_sha256, variant_overlays
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi.yaml"
+OVERLAYS = ROOT / "overlays"
+VARIANT = "sdk"
+CONFIG = ROOT / "generator" / "config.yaml"
+TEMPLATES = ROOT / "generator" / "templates"
+PACKAGE = "pbx_api"
+TARGET = ROOT / "generated" / PACKAGE
+IGNORED = {"__pycache__", ".mypy_cache", ".ruff_cache"}
+DIFF_LINES = 40
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare a fresh generation with generated/pbx_api")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="pbx-sdk-") as work:
+        try:
+            package = generate(Path(work))
+        except (OverlayError, GenerationFailed) as error:
+            print(f"generate: {error}", file=sys.stderr)
+            return 1
+        if args.check:
+            return check(package, TARGET)
+        if TARGET.exists():
+            shutil.rmtree(TARGET)
+        shutil.copytree(package, TARGET, ignore=shutil.ignore_patterns(*IGNORED))
+        print(f"generated {TARGET.relative_to(ROOT)} (spec sha256 {spec_sha256()})")
+    return 0
+
+
+class GenerationFailed(Exception):
+    pass
+
+
+def spec_sha256() -> str:
+    return inputs_sha256(SPEC, variant_overlays(OVERLAYS, VARIANT))
+
+
+def generate(work: Path) -> Path:
+    """Generate the package into `work`/pbx_api and return that folder."""
+    overlays = variant_overlays(OVERLAYS, VARIANT)
+    document = apply_files(SPEC, overlays, ROOT)
+    spec = work / "openapi.sdk.yaml"
+    spec.write_text(dump_document(document), encoding="utf-8")
+    templates = work / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    (templates / "_spec.jinja").write_text(_spec_facts(document, inputs_sha256(SPEC, overlays)), encoding="utf-8")
+    output = work / PACKAGE
+    bin_dir = Path(sys.executable).parent
+    command = [
+        str(bin_dir / "openapi-python-client"),
+        "generate",
+        "--path", str(spec),
+        "--config", str(CONFIG),
+        "--custom-template-path", str(templates),
+        "--output-path", str(output),
+        "--meta", "none",
+        "--overwrite",
+        "--fail-on-warning",
+    ]  # fmt: skip
+    environment = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    result = subprocess.run(command, cwd=work, env=environment, capture_output=True, text=True, check=False)
+    if result.returncode != 0 or not (output / "__init__.py").exists():
+        raise GenerationFailed(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
+    return output
+
+
+def _spec_facts(document: dict[str, Any], sha256: str) -> str:
+    """What the templates need from the spec that openapi-python-client does not read: servers and security."""
+    facts = {
+        "spec_sha256": sha256,
+        "generator_version": version("openapi-python-client"),
+        "server_url": document["servers"][0]["url"],
+        "token_url": _token_url(document),
+    }
+    for name, value in facts.items():
+        if any(char in value for char in '"\\\n'):
+            raise GenerationFailed(f"the spec's {name} cannot be used as is: {value!r}")
+    lines = [f'{{% set {name} = "{value}" %}}' for name, value in facts.items()]
+    return "{# Written by generator/generate.py from the sdk variant of openapi.yaml; not a source file. #}\n" + (
+        "\n".join(lines) + "\n"
+    )
+
+
+def _token_url(document: dict[str, Any]) -> str:
+    """tokenUrl of the client-credentials flow of the scheme the root `security` names."""
+    schemes = document["components"]["securitySchemes"]
+    for requirement in document.get("security", []):
+        for name in requirement:
+            flow = schemes[name].get("flows", {}).get("clientCredentials")
+            if flow:
+                return str(flow["tokenUrl"])
+    raise GenerationFailed("the spec's root security names no OAuth 2.0 client-credentials scheme")
+
+
+def check(fresh: Path, committed: Path) -> int:
+    """0 when `committed` holds exactly the files of `fresh`; else a short diff and what to do."""
+    differences = list(_differences(fresh, committed))
+    if not differences:
+        print(f"{_shown(committed)} is up to date (spec sha256 {spec_sha256()})")
+        return 0
+    shown = 0
+    for relative in differences:
+        if shown >= DIFF_LINES:
+            break
+        if not (fresh / relative).is_file():
+            diff = [f"only in generated/{PACKAGE} (not generated any more): {relative}"]
+        elif not (committed / relative).is_file():
+            diff = [f"missing from generated/{PACKAGE}: {relative}"]
+        else:
+            old, new = _lines(committed / relative), _lines(fresh / relative)
+            diff = list(difflib.unified_diff(old, new, f"generated/{PACKAGE}/{relative}", f"regenerated/{relative}"))
+        for line in diff[: DIFF_LINES - shown]:
+            print(line.rstrip("\n"))
+        shown += len(diff)
+    if shown >= DIFF_LINES:
+        print("... (diff cut short)")
+    print(
+        f"\ngenerated/{PACKAGE} differs from what openapi.yaml, overlays/ and generator/ produce "
+        f"({len(differences)} file(s)). Run `make generate` and commit the result."
+    )
+    return 1
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _differences(fresh: Path, committed: Path) -> list[str]:
+    names = set(_files(fresh)) | set(_files(committed))
+    return sorted(
+        name
+        for name in names
+        if not ((fresh / name).is_file() and (committed / name).is_file())
+        or not filecmp.cmp(fresh / name, committed / name, shallow=False)
+    )
+
+
+def _files(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return [
+        str(path.relative_to(folder))
+        for path in folder.rglob("*")
+        if path.is_file() and not IGNORED.intersection(path.relative_to(folder).parts)
+    ]
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True) if path.is_file() else []
+
+
+if __name__ == "__main__":
+    sys.exit(main())
