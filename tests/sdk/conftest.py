@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pbx_api
 import pytest
 from pbx_emulator.testing import RunningEmulator, running_emulator
+
 from .sdk_helpers import DEMO
 
 

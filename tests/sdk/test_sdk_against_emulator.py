@@ -13,6 +13,7 @@ import pytest
 from pbx_api import errors
 from pbx_api.models import ClientData, ClientUpdate
 from pbx_emulator.testing import running_emulator
+
 from .sdk_helpers import BLOCKED, DEMO, READ_ONLY, AsyncCountingTransport, CountingTransport
 
 GETS = ["get_client", "get_client_info"]

@@ -1,0 +1,3 @@
+from pbx_emulator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,116 @@
+"""OAuth 2.0 client credentials (RFC 6749 section 4.4) and Bearer tokens (RFC 6750).
+
+Tokens are random and opaque, kept in memory with their expiry: a restart forgets them, as a provider's
+restart would not, but fetching a new token on 401 is what the contract asks of callers anyway.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote
+
+from pbx_emulator.errors import TokenError, Unauthorized
+from pbx_emulator.seed import Application
+
+SCOPE = "all"
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a token stands for: the application, hence its client and access level."""
+
+    application: Application
+    expires_at: float
+
+
+class TokenIssuer:
+    def __init__(
+        self,
+        find_application: Callable[[str], Application | None],
+        lifetime: int = 3600,
+        check_secret: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._find_application = find_application
+        self.lifetime = lifetime
+        self._check_secret = check_secret
+        self._clock = clock
+        self._grants: dict[str, Grant] = {}
+
+    def issue(self, content_type: str, body: bytes, authorization: str | None) -> dict[str, object]:
+        """The token answer for a token request, or a TokenError."""
+        if content_type.split(";")[0].strip().lower() != FORM:
+            raise TokenError("invalid_request", f"The request body must be {FORM}.")
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError as error:
+            raise TokenError("invalid_request", "The request body is not valid UTF-8.") from error
+        for name, values in form.items():
+            if len(values) > 1:
+                raise TokenError("invalid_request", f"The parameter {name} is repeated.")
+        params = {name: values[0] for name, values in form.items()}
+        grant_type = params.get("grant_type")
+        if not grant_type:
+            raise TokenError("invalid_request", "The grant_type parameter is missing.")
+        if grant_type != "client_credentials":
+            raise TokenError("unsupported_grant_type", "Only the client_credentials grant is supported.")
+        scope = params.get("scope", "")
+        if scope and set(scope.split()) != {SCOPE}:
+            raise TokenError("invalid_scope", f"The only scope is {SCOPE!r}.")
+        app_id, secret, basic = _client_credentials(params, authorization)
+        application = self._find_application(app_id)
+        if application is None or (
+            self._check_secret and not hmac.compare_digest(application.app_secret.encode(), secret.encode())
+        ):
+            raise TokenError("invalid_client", "Unknown App ID or wrong App Secret.", basic_challenge=basic)
+        self._forget_expired()
+        token = secrets.token_urlsafe(32)
+        self._grants[token] = Grant(application, self._clock() + self.lifetime)
+        return {"access_token": token, "token_type": "Bearer", "expires_in": self.lifetime, "scope": SCOPE}
+
+    def grant(self, authorization: str | None) -> Grant:
+        """The grant behind an `Authorization: Bearer` header, or Unauthorized."""
+        if not authorization:
+            raise Unauthorized("An access token is required: send Authorization: Bearer <token>.", False)
+        scheme, _, token = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized("The Authorization header must be: Bearer <token>.", True)
+        grant = self._grants.get(token.strip())
+        if grant is None or grant.expires_at <= self._clock():
+            raise Unauthorized("The access token is invalid or has expired.", True)
+        return grant
+
+    def _forget_expired(self) -> None:
+        now = self._clock()
+        if len(self._grants) > 1000:
+            self._grants = {t: g for t, g in self._grants.items() if g.expires_at > now}
+
+
+def _client_credentials(params: dict[str, str], authorization: str | None) -> tuple[str, str, bool]:
+    """App ID and App Secret from HTTP Basic or the form (RFC 6749 2.3.1: one method, not both)."""
+    in_form = "client_id" in params or "client_secret" in params
+    if authorization and authorization.split(" ")[0].lower() == "basic":
+        if "client_secret" in params:
+            raise TokenError("invalid_request", "Send the client credentials one way only, not both.")
+        try:
+            decoded = base64.b64decode(authorization.split(" ", 1)[1].strip(), validate=True).decode("utf-8")
+        except (IndexError, ValueError, binascii.Error, UnicodeDecodeError) as error:
+            raise TokenError("invalid_client", "Malformed HTTP Basic credentials.", basic_challenge=True) from error
+        app_id, separator, secret = decoded.partition(":")
+        if not separator:
+            raise TokenError("invalid_client", "Malformed HTTP Basic credentials.", basic_challenge=True)
+        # RFC 6749 2.3.1: both parts are form-urlencoded before Basic encoding.
+        app_id, secret = unquote(app_id.replace("+", " ")), unquote(secret.replace("+", " "))
+        if params.get("client_id") not in (None, app_id):
+            raise TokenError("invalid_request", "client_id differs from the HTTP Basic credentials.")
+        return app_id, secret, True
+    if not in_form:
+        raise TokenError("invalid_client", "Client authentication is missing.")
+    return params.get("client_id", ""), params.get("client_secret", ""), False

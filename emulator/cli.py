@@ -1,0 +1,88 @@
+"""`pbx-emulator serve`: run the emulator as an HTTP server."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+from pbx_emulator.faults import FAULTS, UnknownFault
+from pbx_emulator.rate_limit import DEFAULT_LIMIT
+from pbx_emulator.seed import DEFAULT_SEED_PATH, SeedError
+from pbx_emulator.store import MEMORY, StoreError
+from starlette.applications import Starlette
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="pbx-emulator", description="A local emulator of the cloud PBX Client API.")
+    commands = top.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="serve the API, its token endpoint and the API browser",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="faults:\n" + "\n".join(f"  {name:<30} {text}" for name, text in FAULTS.items()),
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--db", default=MEMORY, help=f"SQLite file, created and seeded when missing (default {MEMORY})")
+    serve.add_argument("--seed", default=str(DEFAULT_SEED_PATH), help="seed YAML for a new store")
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        choices=sorted(FAULTS),
+        metavar="NAME",
+        help="break the contract on purpose (repeatable)",
+    )
+    serve.add_argument("--token-lifetime", type=_positive, default=3600, help="seconds a token lives (default 3600)")
+    serve.add_argument("--rate-limit", type=_positive, default=DEFAULT_LIMIT, help="calls per client per hour")
+    serve.add_argument("--quiet", action="store_true", help="no access log")
+    return top
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    from pbx_emulator.app import create_app  # after argument errors, which need none of it
+
+    try:
+        app = create_app(
+            db_path=args.db,
+            seed_path=args.seed,
+            faults=args.fault,
+            token_lifetime=args.token_lifetime,
+            rate_limit=args.rate_limit,
+            access_log=not args.quiet,
+        )
+    except (SeedError, StoreError, UnknownFault, OSError) as error:
+        print(f"pbx-emulator: {error}", file=sys.stderr)
+        return 2
+    print(banner(app, args.host, args.port, args.fault), flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="on")
+    return 0
+
+
+def banner(app: Starlette, host: str, port: int, faults: Sequence[str]) -> str:
+    emulator = app.state.emulator
+    origin = f"http://{host}:{port}"
+    lines = [f"pbx-emulator listening on {origin}"]
+    lines += [f"  {name + ':':<13} {origin}{path}" for name, path in app.state.paths.items()]
+    lines.append("  demo credentials (App ID / App Secret, access level, client):")
+    for application in emulator.store.applications():
+        blocked = " (blocked)" if emulator.store.is_blocked(application.client_id) else ""
+        lines.append(
+            f"    {application.app_id} / {application.app_secret}  {application.access_level}, "
+            f"client {application.client_id}{blocked}"
+        )
+    if faults:
+        lines.append(f"  FAULTS ON: {', '.join(faults)}")
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""The contract served as a document, and the interactive API browser (Swagger UI 5 from swagger-ui-py).
+
+The served document is openapi.yaml with one change: `servers` names this emulator's own origin, so the
+browser's "Try it out" and its Authorize (tokenUrl `/oauth/token`, resolved against that server) call
+the emulator rather than the provider.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from swagger_ui.core import ApplicationDocument
+
+
+def served_document(document: dict[str, Any], origin: str, base: str) -> dict[str, Any]:
+    """The contract as this emulator serves it: its own origin as the only server."""
+    return {**document, "servers": [{"url": origin + base, "description": "This emulator."}]}
+
+
+def routes(document: dict[str, Any], base: str, spec_name: str, explorer_name: str) -> list[BaseRoute]:
+    spec_url = f"{base}/{spec_name}"
+    explorer_url = f"{base}/{explorer_name}"
+    rendered: dict[str, bytes] = {}  # one YAML text per origin the emulator is reached at
+
+    async def spec(request: Request) -> Response:
+        origin = f"{request.url.scheme}://{request.url.netloc}"
+        text = rendered.get(origin)
+        if text is None:
+            text = yaml.safe_dump(served_document(document, origin, base), sort_keys=False, allow_unicode=True).encode()
+            if len(rendered) < 16:  # any Host header makes an origin: keep a few, not every one
+                rendered[origin] = text
+        return Response(text, media_type="application/yaml")
+
+    ui = ApplicationDocument(
+        app=None,
+        url_prefix=explorer_url,
+        title="Cloud PBX API — Client resources: API explorer",
+        config_rel_url=f"/../{spec_name}",
+        parameters={
+            "layout": json.dumps("BaseLayout"),
+            "tryItOutEnabled": "true",
+            "persistAuthorization": "false",
+        },
+    )
+    # swagger-ui-py derives the spec's URL from its own prefix; name it outright instead.
+    ui.parameters["url"] = json.dumps(spec_url)
+    page = ui.doc_html.encode()
+
+    async def explorer_page(request: Request) -> Response:
+        return HTMLResponse(page)
+
+    async def to_explorer(request: Request) -> Response:
+        return RedirectResponse(explorer_url + "/")
+
+    return [
+        Route(spec_url, spec, methods=["GET"]),
+        Route(explorer_url + "/", explorer_page, methods=["GET"]),
+        Route(explorer_url, to_explorer, methods=["GET"]),
+        Mount(explorer_url + "/static", StaticFiles(directory=ui.static_dir), name="explorer-static"),
+    ]

@@ -1,0 +1,54 @@
+"""Faults on purpose: each breaks the contract in one known way, so the conformance suite can prove it sees it.
+
+`--fault NAME` (repeatable) turns one on. The emulator asks `faults.on(NAME)` where the behaviour forks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+FAULTS: dict[str, str] = {
+    "missing-field": "the `email` field is left out of every client in responses",
+    "wrong-type": "`id` is returned as a string",
+    "no-auth": "the API answers without checking the token (no/invalid token acts as the first application)",
+    "leak-other-client": "another client's id answers 200 with that client's data instead of 403",
+    "put-not-stored": "PUT answers 200 with the changed client but stores nothing",
+    "read-only-writable": "PUT accepts read-only fields (e.g. `prefix`) and stores them",
+    "stale-alias": "`/client/client_info/{id}/` serves the client as it was when the emulator started",
+    "me-wrong-client": "`@me` resolves to a different client than the token's (the next client in the seed)",
+    "validation-422": "validation errors answer 422 instead of 400 (body otherwise the same)",
+    "wrong-content-type": "JSON responses are sent with `Content-Type: text/plain`",
+    "call-api-can-write": 'a "Call API" application\'s PUT is accepted',
+    "no-rate-limit-headers": "the X-RateLimit-* headers are left out",
+    "invalid-put-partially-applied": "an invalid PUT stores its valid fields before answering 400",
+    "token-ignores-secret": "the token endpoint issues a token for a known App ID whatever the secret",
+}
+
+# The field and the alias path that the faults above name.
+MISSING_FIELD = "email"
+WRONG_TYPE_FIELD = "id"
+
+
+class UnknownFault(ValueError):
+    pass
+
+
+class Faults:
+    """The set of faults turned on; empty means a faithful emulator."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        names = frozenset(names)
+        unknown = sorted(names - FAULTS.keys())
+        if unknown:
+            raise UnknownFault(f"unknown fault(s): {', '.join(unknown)}; known: {', '.join(FAULTS)}")
+        self.names = names
+
+    def on(self, name: str) -> bool:
+        assert name in FAULTS, name
+        return name in self.names
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+    def __repr__(self) -> str:
+        return f"Faults({sorted(self.names)})"

@@ -1,0 +1,98 @@
+"""The seed: the clients and applications a new store starts with, read from YAML and checked against the contract."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pbx_kit.contract import schema_properties, validator
+
+DEFAULT_SEED_PATH = Path(__file__).resolve().parent / "seed.yaml"
+ACCESS_LEVELS = ("All", "Call API")
+
+
+class SeedError(ValueError):
+    """The seed file is not usable; the message says where."""
+
+
+@dataclass(frozen=True)
+class Application:
+    app_id: str
+    app_secret: str
+    client_id: int
+    access_level: str
+
+    @property
+    def may_write(self) -> bool:
+        return self.access_level == "All"
+
+
+@dataclass(frozen=True)
+class SeedClient:
+    client: dict[str, Any]
+    blocked: bool
+    applications: tuple[Application, ...]
+
+
+def load_seed(path: Path | str | None = None) -> list[SeedClient]:
+    """The seed's clients, each completed with nulls and valid against the contract's `Client`."""
+    path = Path(path or DEFAULT_SEED_PATH)
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as error:
+        raise SeedError(f"{path}: cannot read the seed: {error}") from error
+    return parse_seed(document, origin=str(path))
+
+
+def parse_seed(document: Any, origin: str = "seed") -> list[SeedClient]:
+    if not isinstance(document, Mapping) or not isinstance(document.get("clients"), list):
+        raise SeedError(f"{origin}: expected a mapping with a `clients` list")
+    clients = [_parse_client(entry, f"{origin}: clients[{index}]") for index, entry in enumerate(document["clients"])]
+    _check_unique([c.client["id"] for c in clients], "client id", origin)
+    _check_unique([a.app_id for c in clients for a in c.applications], "App ID", origin)
+    return clients
+
+
+def _parse_client(entry: Any, where: str) -> SeedClient:
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("client"), Mapping):
+        raise SeedError(f"{where}: expected a mapping with a `client` mapping")
+    client = complete_client(entry["client"])
+    errors = sorted(validator("Client").iter_errors(client), key=lambda e: list(e.path))
+    if errors:
+        field = ".".join(str(p) for p in errors[0].path) or "client"
+        raise SeedError(f"{where}: {field}: {errors[0].message}")
+    applications = []
+    for index, app in enumerate(entry.get("applications") or []):
+        app_where = f"{where}.applications[{index}]"
+        if not isinstance(app, Mapping) or not all(isinstance(app.get(k), str) for k in ("app_id", "app_secret")):
+            raise SeedError(f"{app_where}: expected `app_id` and `app_secret` strings")
+        level = app.get("access_level", "Call API")
+        if level not in ACCESS_LEVELS:
+            raise SeedError(f"{app_where}: access_level must be one of {', '.join(ACCESS_LEVELS)}")
+        applications.append(Application(app["app_id"], app["app_secret"], client["id"], level))
+    return SeedClient(client, bool(entry.get("blocked", False)), tuple(applications))
+
+
+def complete_client(client: Mapping[str, Any]) -> dict[str, Any]:
+    """The client with every nullable field it leaves out set to null, in the contract's field order."""
+    properties = schema_properties("Client")
+    completed = {name: client.get(name) for name, schema in properties.items() if name in client or _nullable(schema)}
+    completed.update({name: value for name, value in client.items() if name not in properties})
+    return completed
+
+
+def _nullable(schema: Mapping[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind == "null" or (isinstance(kind, list) and "null" in kind)
+
+
+def _check_unique(values: list[Any], what: str, origin: str) -> None:
+    seen = set()
+    for value in values:
+        if value in seen:
+            raise SeedError(f"{origin}: {what} {value!r} appears twice")
+        seen.add(value)

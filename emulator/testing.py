@@ -1,0 +1,152 @@
+"""`running_emulator`: the emulator as a real HTTP server on a free loopback port, for tests.
+
+    with running_emulator() as server:
+        httpx.get(server.api_url + "/client/@me/client/", headers=...)
+
+It runs `python -m pbx_emulator serve` in a subprocess (so a test can SIGKILL it), waits until it
+answers, and stops it on exit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+STARTUP_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+@dataclass
+class RunningEmulator:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    db_path: str
+
+    @property
+    def api_url(self) -> str:
+        return self.url + "/api/ver1.0"
+
+    @property
+    def token_url(self) -> str:
+        return self.url + "/oauth/token"
+
+    def token(self, app_id: str = "demo-app", app_secret: str = "demo-secret") -> str:
+        """A fresh access token for the application (the default seed's demo application by default)."""
+        response = httpx.post(
+            self.token_url,
+            data={"grant_type": "client_credentials", "client_id": app_id, "client_secret": app_secret},
+        )
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+    def log(self) -> str:
+        """What the emulator has printed so far (banner and access log)."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for_log(self, text: str, timeout: float = 5.0) -> str:
+        """The log once it contains `text` (a request's line is written just after its answer is sent)."""
+        deadline = time.monotonic() + timeout
+        while text not in (log := self.log()) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return log
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies at once, with no chance to flush or close anything."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(STOP_TIMEOUT)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_emulator(
+    seed: str | Path | Mapping[str, Any] | None = None,
+    db_path: str | Path | None = None,
+    faults: Sequence[str] = (),
+    token_lifetime: int = 3600,
+    rate_limit: int | None = None,
+    extra_args: Sequence[str] = (),
+) -> Iterator[RunningEmulator]:
+    """The emulator serving on 127.0.0.1 at a free port until the block ends.
+
+    `seed` is a seed file's path or the seed itself as a mapping; `db_path` a SQLite file (default: in memory).
+    """
+    with tempfile.TemporaryDirectory(prefix="pbx-emulator-") as scratch:
+        if isinstance(seed, Mapping):
+            seed_file = Path(scratch, "seed.yaml")
+            seed_file.write_text(yaml.safe_dump(dict(seed)), encoding="utf-8")
+            seed = seed_file
+        for attempt in range(3):
+            port = free_port()
+            command = [sys.executable, "-m", "pbx_emulator", "serve", "--host", "127.0.0.1", "--port", str(port)]
+            command += ["--db", str(db_path) if db_path else ":memory:"]
+            command += ["--token-lifetime", str(token_lifetime)]
+            if seed is not None:
+                command += ["--seed", str(seed)]
+            if rate_limit is not None:
+                command += ["--rate-limit", str(rate_limit)]
+            for fault in faults:
+                command += ["--fault", fault]
+            command += list(extra_args)
+            log_path = Path(scratch, f"emulator-{attempt}.log")
+            with open(log_path, "wb") as log:
+                process = subprocess.Popen(
+                    command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+                )
+            server = RunningEmulator(f"http://127.0.0.1:{port}", process, log_path, str(db_path or ":memory:"))
+            try:
+                if _wait_until_answering(server):
+                    break
+            except BaseException:
+                _stop(process)
+                raise
+            _stop(process)
+            if "address already in use" not in server.log().lower():
+                raise RuntimeError(f"the emulator did not start:\n{server.log()}")
+        else:
+            raise RuntimeError("the emulator found no free port in 3 tries")
+        try:
+            yield server
+        finally:
+            _stop(process)
+
+
+def _wait_until_answering(server: RunningEmulator) -> bool:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            return False
+        try:
+            httpx.get(server.api_url + "/openapi.yaml", timeout=1.0)
+            return True
+        except httpx.TransportError:
+            time.sleep(0.05)
+    return False
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(STOP_TIMEOUT)

@@ -1,0 +1,66 @@
+"""The command line: demo credentials printed at start, one log line per request, no tokens or secrets in it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import httpx
+from pbx_emulator.testing import running_emulator
+
+
+def test_the_banner_prints_the_demo_credentials_and_urls() -> None:
+    with running_emulator() as server:
+        log = server.log()
+    assert f"listening on {server.url}" in log
+    assert "/api/ver1.0/client_api_explorer/" in log
+    for line in (
+        "demo-app / demo-secret  All, client 1001",
+        "demo-readonly / demo-readonly-secret  Call API, client 1001",
+    ):
+        assert line in log
+    assert "blocked-app / blocked-secret  All, client 1003 (blocked)" in log
+
+
+def test_one_log_line_per_request_without_tokens_or_secrets() -> None:
+    with running_emulator() as server:
+        token = server.token()
+        headers = {"Authorization": f"Bearer {token}"}
+        httpx.get(server.api_url + "/client/@me/client/", headers=headers)
+        httpx.put(server.api_url + "/client/@me/client/", headers=headers, json={"name": "Logged"})
+        httpx.post(server.token_url + "?client_secret=query-secret", data={"grant_type": "client_credentials"})
+        httpx.get(server.api_url + "/client/@me/client/", headers={"Authorization": "Bearer forged-token-value"})
+        log = server.wait_for_log("GET /api/ver1.0/client/@me/client/ 401")
+    access = [line for line in log.splitlines() if "pbx_emulator.access" in line]
+    assert [line.split()[3:6] for line in access[-5:]] == [
+        ["POST", "/oauth/token", "200"],
+        ["GET", "/api/ver1.0/client/@me/client/", "200"],
+        ["PUT", "/api/ver1.0/client/@me/client/", "200"],
+        ["POST", "/oauth/token", "401"],
+        ["GET", "/api/ver1.0/client/@me/client/", "401"],
+    ]
+    for secret in (token, "demo-secret", "query-secret", "forged-token-value"):
+        assert secret not in log.replace("demo-app / demo-secret", "")
+
+
+def test_a_bad_seed_is_a_clear_error_not_a_traceback(tmp_path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("clients:\n  - client: {id: 5, name: Nameless}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pbx_emulator", "serve", "--seed", str(seed), "--port", "1"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "clients[0]" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_help_lists_every_fault() -> None:
+    from pbx_emulator.faults import FAULTS
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pbx_emulator", "serve", "--help"], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0
+    assert all(name in result.stdout for name in FAULTS)
