@@ -1,1 +1,19 @@
-.PHONY: _conformance_placeholder
+# The conformance suite (pbx_conformance): the project's main job.
+#   make conformance          fresh emulator on a free loopback port, the suite with the demo applications,
+#                             the emulator stopped, the summary printed; reports in $(CONFORMANCE_REPORTS)
+#   make bench-conformance    the suite's cost per generated case vs a bare `schemathesis run` (goal <= 1.25x)
+# CONFORMANCE_ARGS passes extra options, e.g. `make conformance CONFORMANCE_ARGS="--seed 7 --max-examples 50"`.
+CONFORMANCE_REPORTS ?= reports/conformance
+CONFORMANCE_ARGS ?=
+
+.PHONY: conformance bench-conformance
+
+# With no --base-url, `pbx-conformance run` starts the emulator itself (pbx_emulator.testing.running_emulator,
+# fresh in-memory store) with the default seed's demo-app, other-app and demo-readonly, and stops it after.
+conformance: $(PYTHON_DEPS)
+	$(VENV)/bin/pbx-conformance run --report-dir $(CONFORMANCE_REPORTS) $(CONFORMANCE_ARGS)
+
+bench-conformance: $(PYTHON_DEPS)
+	$(PY) bench/conformance/bench.py
+
+BENCHES += bench-conformance

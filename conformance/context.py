@@ -1,0 +1,148 @@
+"""What the suite's own checks work with: the server, the identities, and a recorded way to call it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from pbx_conformance import checks, exchange, spec
+from pbx_conformance.oauth import TokenSource
+from pbx_conformance.results import Failure, Results
+
+NO_TOKEN = object()
+
+
+class CheckFailed(Exception):
+    """The server broke the contract; `response` is the call that shows it."""
+
+    def __init__(self, message: str, response: httpx.Response | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+class Skipped(Exception):
+    """The check cannot run here (an identity not given, writes not allowed); never counted as passed."""
+
+
+@dataclass
+class Context:
+    base_url: str
+    token_url: str
+    http: httpx.Client
+    main: TokenSource
+    results: Results
+    other: TokenSource | None = None
+    readonly: TokenSource | None = None
+    no_writes: bool = False
+    # Set by the restore guard: called after a write the server should have refused but stored.
+    on_unexpected_write: Any = None
+    # The exchanges of the check running now, for its report: a failure shows every step that led to it.
+    trail: list[exchange.Exchange] = field(default_factory=list)
+    _shown: dict[int, exchange.Exchange] = field(default_factory=dict)
+    _client_ids: dict[str, Any] = field(default_factory=dict)
+
+    def call(
+        self,
+        operation: spec.Operation,
+        client_id: str | int = "@me",
+        *,
+        identity: TokenSource | None = None,
+        token: Any = None,
+        json: Any = None,
+    ) -> httpx.Response:
+        """One API call, counted for `operation` and held to the response checks (rate-limit headers,
+        error body schema) like every generated case."""
+        source = identity or self.main
+        response = self._send(operation, client_id, source, token, json)
+        if token is None and response.status_code == 401:
+            # The token may have expired on the server's clock: fetch a new one and try once more.
+            self.results.request(operation.label)
+            source.invalidate()
+            response = self._send(operation, client_id, source, token, json)
+        self.results.request(operation.label)
+        self.hold_to_response_checks(operation.label, response, self.trail[-1])
+        return response
+
+    def _send(self, operation: spec.Operation, client_id, source: TokenSource, token: Any, json: Any):
+        headers = {"Accept": "application/json"}
+        shown = None
+        if token is None:
+            headers["Authorization"] = f"Bearer {source.token()}"
+            shown = f"Bearer ${source.variable}"
+        elif token is not NO_TOKEN:
+            headers["Authorization"] = token
+            # A deliberately bad token is shown as sent, except the part that is a real token.
+            real = self.main.token()
+            shown = token.replace(real, "${" + self.main.variable + "}") if real in token else token
+        response = self.http.request(
+            operation.method, operation.url(self.base_url, client_id), headers=headers, json=json
+        )
+        self.trail.append(exchange.from_httpx(response, authorization=shown))
+        self._shown[id(response)] = self.trail[-1]
+        return response
+
+    def shown(self, response: httpx.Response | None) -> exchange.Exchange | None:
+        """The exchange of a response this context sent, as the report shows it."""
+        return None if response is None else self._shown.get(id(response))
+
+    def start_trail(self) -> None:
+        self.trail = []
+        self._shown = {}
+
+    def token_request(self, form: dict[str, str]) -> httpx.Response:
+        response = self.http.post(self.token_url, data=form)
+        secret = self.main.credentials.client_secret
+        shown = {key: value.replace(secret, "${PBX_CLIENT_SECRET}") for key, value in form.items()}
+        self.trail.append(exchange.from_httpx(response, body=urlencode(shown, safe="${}")))
+        self.trail[-1].response_body = exchange.redact_token(self.trail[-1].response_body)
+        self._shown[id(response)] = self.trail[-1]
+        self.results.request(spec.TOKEN_OPERATION)
+        self.hold_to_response_checks(spec.TOKEN_OPERATION, response, self.trail[-1])
+        return response
+
+    def hold_to_response_checks(self, label: str, response: httpx.Response, shown: exchange.Exchange) -> None:
+        found = {
+            checks.error_body_matches_error_schema.__name__: checks.error_body_matches_error_schema(
+                label, response.status_code, response.content
+            )
+        }
+        if label != spec.TOKEN_OPERATION:
+            found[checks.rate_limit_headers_are_present.__name__] = checks.rate_limit_headers_are_present(
+                response.headers
+            )
+        for name, problem in found.items():
+            if problem is None:
+                self.results.passed(label, name)
+            else:
+                self.results.failed(
+                    Failure(check=name, operation=label, message=problem, exchange=shown),
+                    key=problem,
+                )
+
+    def client(self, operation: spec.Operation, client_id: str | int = "@me", **kwargs) -> dict:
+        """A GET that must answer 200 with a client; anything else fails the check that asked."""
+        return self.client_of(self.call(operation, client_id, **kwargs))
+
+    @staticmethod
+    def client_of(response: httpx.Response) -> dict:
+        """The client a GET answered; CheckFailed unless it is 200 with a JSON object."""
+        if response.status_code != 200:
+            raise CheckFailed(f"reading the client answered {response.status_code}, expected 200", response)
+        try:
+            body = response.json()
+        except ValueError:
+            raise CheckFailed("reading the client answered 200 with a body that is not JSON", response) from None
+        if not isinstance(body, dict):
+            raise CheckFailed("reading the client answered 200 with a body that is not a JSON object", response)
+        return body
+
+    def own_id(self, identity: TokenSource | None = None) -> Any:
+        """The numeric id of the identity's client, read from `@me`."""
+        identity = identity or self.main
+        key = identity.credentials.client_id
+        if key not in self._client_ids:
+            body = self.client(spec.reads()[0], "@me", identity=identity)
+            self._client_ids[key] = body.get(spec.identity_field())
+        return self._client_ids[key]

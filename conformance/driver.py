@@ -1,0 +1,166 @@
+"""Runs schemathesis on openapi.yaml against the server and turns its events into results.
+
+Every built-in check that can apply to this contract runs (see unrunnable_checks for the ones reported
+skipped, and why), in the phases asked for, with the suite's response checks added. The engine is driven
+directly (`schemathesis.engine.from_schema(schema).execute()`), the way `schemathesis run` drives it, minus
+the console output: its events carry every case, check result and request/response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import schemathesis
+from pbx_conformance import checks, exchange, formats, spec
+from pbx_conformance.oauth import TokenSource, refresh_after, schemathesis_provider
+from pbx_conformance.results import Failure, Results
+from pbx_conformance.settings import PHASES, Settings
+from pbx_kit import contract
+from schemathesis import engine
+from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.core.result import Ok
+from schemathesis.engine import Status, events
+
+
+def unrunnable_checks() -> dict[str, str]:
+    """Built-in checks that cannot apply to this contract, and why: reported as skipped, never as passed."""
+    document = contract.load_document()
+    schemes = {scheme.get("type") for scheme in document["components"].get("securitySchemes", {}).values()}
+    methods = {method for item in document["paths"].values() for method in item}
+    found = {
+        "object_level_authorization": "needs Web Fuzzing Commons users; other_client_id_is_denied covers it",
+    }
+    if not schemes & {"apiKey", "http"}:
+        found["ignored_auth"] = "handles apiKey and http schemes only, not oauth2; invalid_token_is_rejected covers it"
+    if not methods & {"post", "delete"}:
+        for name in ("use_after_free", "ensure_resource_availability"):
+            found[name] = "the API creates and deletes nothing"
+    return found
+
+
+class SchemathesisStopped(Exception):
+    """Schemathesis could not go on (a fatal engine error): the run could not happen."""
+
+
+def config_document(settings: Settings, base_url: str, seed: int) -> dict[str, Any]:
+    """Schemathesis settings as in a schemathesis.toml: the bench gives the bare CLI this same document."""
+    document: dict[str, Any] = {
+        "base-url": base_url,
+        "seed": seed,
+        "workers": settings.workers,
+        # A fresh start every run: the same seed against the same server gives the same cases.
+        "cache": {"enabled": False},
+        "generation": {"max-examples": settings.max_examples, "database": "none"},
+        "phases": {phase: {"enabled": phase in settings.phases} for phase in PHASES},
+        "checks": {name: {"enabled": False} for name in unrunnable_checks()},
+        "hooks": formats.__name__,
+        # Reports carry the request; let schemathesis hide credentials in its own messages as well.
+        "output": {"sanitization": {"enabled": True}},
+    }
+    if settings.max_time is not None:
+        document["max-time"] = settings.max_time
+    return document
+
+
+def load(settings: Settings, base_url: str, seed: int, source: TokenSource, results: Results):
+    config = schemathesis.Config.from_dict(config_document(settings, base_url, seed))
+    schema = schemathesis.openapi.from_path(contract.spec_path(), config=config)
+    if settings.no_writes:
+        schema = schema.include(method="GET")
+    schema.hook(filter_failure)
+
+    def after_call(context, case, response) -> None:
+        # Counted as they go out, so an interrupted run still reports every request it sent.
+        results.request(case.operation.label)
+
+    schema.hook(after_call)
+    # Refresh a little before the token expires; a 401 also makes schemathesis fetch a new one and replay.
+    schema.auth.auth(refresh_interval=refresh_after(source.lifetime))(schemathesis_provider(source))
+    return schema
+
+
+def filter_failure(context, failure, case, response) -> bool:
+    """Keep a "schema-violating request accepted" failure only if the contract itself rejects what was sent.
+
+    Schemathesis 4.32 now and then labels a valid body negative (seen: `null` for the nullable
+    `email`, whose `format: email` applies to strings only); a server that accepts it is right.
+    """
+    if not isinstance(failure, AcceptedNegativeData) or "in body" not in failure.message:
+        return True
+    validator = spec.request_body_validator(case.operation.label)
+    if validator is None or not isinstance(case.body, dict | list | str | int | float | bool | None):
+        return True
+    return not validator.is_valid(case.body)
+
+
+def run(schema, results: Results, on_stream: Callable[[Any], None] | None = None) -> None:
+    """Execute every enabled phase and fold each finished scenario into `results`."""
+    with checks.registered():
+        _run(schema, results, on_stream)
+    for label in _labels(schema):
+        for name, why in unrunnable_checks().items():
+            results.skipped(label, name, why)
+
+
+def _run(schema, results: Results, on_stream: Callable[[Any], None] | None) -> None:
+    stream = engine.from_schema(schema).execute()
+    if on_stream is not None:
+        on_stream(stream)
+    for event in stream:
+        if isinstance(event, events.ScenarioFinished):
+            _fold(event, results)
+        elif isinstance(event, events.NonFatalError):
+            results.errors.append(f"{event.label}: {event.info.title}: {_one_line(event.info.message)}")
+        elif isinstance(event, events.FatalError):
+            raise SchemathesisStopped(_one_line(str(event.exception)))
+        elif isinstance(event, events.Interrupted):
+            results.notes.append("interrupted: the schemathesis phases did not finish")
+        elif isinstance(event, events.EngineFinished):
+            for failure in event.failures:
+                results.failed(Failure(check="after_run", operation=failure.operation or "", message=failure.message))
+
+
+def _labels(schema) -> list[str]:
+    return [result.ok().label for result in schema.get_all_operations() if isinstance(result, Ok)]
+
+
+def _fold(event: events.ScenarioFinished, results: Results) -> None:
+    recorder = event.recorder
+    for case_id in recorder.cases:
+        interaction = recorder.interactions.get(case_id)
+        if interaction is None:
+            continue
+        results.generated_cases += 1
+        results.cases_by_phase[event.phase.value] += 1
+        request = interaction.request
+        # The path, not the whole URL: the same server on another port still gives the same digest.
+        target = urlsplit(request.uri)._replace(scheme="", netloc="").geturl()
+        results.fingerprint.update(b"\0".join([request.method.encode(), target.encode(), request.body or b"", b""]))
+    for case_id, check_nodes in recorder.checks.items():
+        case_node = recorder.cases.get(case_id)
+        label = case_node.value.operation.label if case_node else (event.label or "")
+        for check in check_nodes:
+            if check.status == Status.ERROR:
+                results.errors.append(f"check {check.name} crashed on {label} ({event.phase.value} phase)")
+            elif check.status == Status.SUCCESS:
+                results.passed(label, check.name)
+            elif check.status == Status.FAILURE and check.failure_info is not None:
+                failure = check.failure_info.failure
+                interaction = recorder.interactions.get(case_id)
+                results.failed(
+                    Failure(
+                        check=check.name,
+                        operation=failure.operation or label,
+                        title=failure.title,
+                        message=failure.message,
+                        exchange=exchange.from_schemathesis(interaction) if interaction else None,
+                        phase=event.phase.value,
+                    ),
+                    key=failure._unique_key,
+                )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:300]

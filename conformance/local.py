@@ -1,0 +1,30 @@
+"""Run with no server named, the suite tests the project's own emulator with the default seed's applications."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import replace
+
+from pbx_conformance.settings import Credentials, Settings
+
+# The default seed's demo applications (emulator/seed.yaml, also printed in the README).
+DEMO = Credentials("demo-app", "demo-secret")
+DEMO_OTHER = Credentials("other-app", "other-secret")
+DEMO_READONLY = Credentials("demo-readonly", "demo-readonly-secret")
+
+
+@contextlib.contextmanager
+def emulator_settings(settings: Settings) -> Iterator[Settings]:
+    """The emulator on a free loopback port with a fresh in-memory store, until the block ends."""
+    from pbx_emulator.testing import running_emulator
+
+    with running_emulator() as server:
+        yield replace(
+            settings,
+            base_url=server.api_url,
+            token_url=server.token_url,
+            main=DEMO,
+            other=settings.other or DEMO_OTHER,
+            readonly=settings.readonly or DEMO_READONLY,
+        )

@@ -1,0 +1,105 @@
+"""OAuth 2.0 client credentials: fetch a token, keep it until shortly before it expires, fetch again.
+
+The same token source feeds schemathesis (as an auth provider) and the suite's own checks.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from pbx_conformance.settings import Credentials
+
+# Refresh this many seconds before the token's `expires_in` runs out (a quarter of it for short-lived tokens),
+# so no call goes out with a dying token.
+EXPIRY_MARGIN = 30
+
+
+def refresh_after(lifetime: int) -> int:
+    """Seconds a token of `lifetime` seconds is used before a new one is fetched."""
+    return max(1, lifetime - min(EXPIRY_MARGIN, max(1, lifetime // 4)))
+
+
+class TokenRefused(Exception):
+    """The token endpoint did not issue a token for these credentials."""
+
+
+class Unreachable(Exception):
+    """No HTTP answer at all: connection refused, DNS failure, timeout, TLS failure."""
+
+
+@dataclass
+class TokenSource:
+    """Tokens of one application, fetched from the token endpoint and cached until shortly before expiry."""
+
+    token_url: str
+    credentials: Credentials
+    http: httpx.Client
+    _token: str | None = field(default=None, repr=False)
+    _expires_at: float = 0.0
+    lifetime: int = 3600
+    # The shell variable a reproduction (curl) reads this application's token from.
+    variable: str = "PBX_TOKEN"
+    # Called after each request to the token endpoint, so the report counts every request sent.
+    on_request: Callable[[], None] | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def token(self) -> str:
+        with self._lock:
+            if self._token is None or time.monotonic() >= self._expires_at:
+                self._token = self.fetch()
+            return self._token
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._token = None
+
+    def fetch(self) -> str:
+        """A new token, or TokenRefused/Unreachable with a one-line reason that never holds the secret."""
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.credentials.client_id,
+            "client_secret": self.credentials.client_secret,
+        }
+        try:
+            response = self.http.post(self.token_url, data=form)
+        except httpx.HTTPError as exc:
+            raise Unreachable(f"token endpoint {self.token_url} unreachable: {type(exc).__name__}") from None
+        if self.on_request is not None:
+            self.on_request()
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
+            error = body.get("error") if isinstance(body, dict) else None
+            raise TokenRefused(
+                f"token endpoint refused App ID {self.credentials.client_id!r}: "
+                f"HTTP {response.status_code}{f' {error}' if error else ''}"
+            )
+        expires_in = body.get("expires_in")
+        if isinstance(expires_in, int) and expires_in > 0:
+            self.lifetime = expires_in
+        self._expires_at = time.monotonic() + refresh_after(self.lifetime)
+        return str(body["access_token"])
+
+
+def schemathesis_provider(source: TokenSource) -> type:
+    """An auth provider class for schemathesis that takes its tokens from `source`.
+
+    Schemathesis wraps it in its own cache (refreshed every `refresh_interval` and after a 401), so `get`
+    always asks the token endpoint for a fresh token.
+    """
+
+    class ClientCredentialsAuth:
+        def get(self, case, context) -> str:
+            return source.fetch()
+
+        def set(self, case, data: str, context) -> None:
+            case.headers = case.headers or {}
+            case.headers["Authorization"] = f"Bearer {data}"
+
+    return ClientCredentialsAuth

@@ -1,0 +1,219 @@
+"""The run's reports: a console summary table, JUnit XML for CI, JSON for tools, self-contained HTML for people."""
+
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from pbx_conformance import exchange, spec
+from pbx_conformance.results import Results, Verdict
+
+CELL_TEXT = {Verdict.PASSED: "pass", Verdict.FAILED: "FAIL", Verdict.SKIPPED: "skip", Verdict.ACCEPTED: "accepted"}
+
+
+def operation_order(results: Results) -> list[str]:
+    """The contract's operations in its order, then the token endpoint, then anything else seen."""
+    known = [operation.label for operation in spec.operations()] + [spec.TOKEN_OPERATION]
+    seen = {operation for operation, _ in results.cells} | set(results.requests)
+    return [label for label in known if label in seen] + sorted(seen - set(known))
+
+
+def check_order(results: Results) -> list[str]:
+    return sorted({check for _, check in results.cells})
+
+
+def short_name(label: str) -> str:
+    """`updateClient` for `PUT /client/{client_id}/client/`: the operationId, or the label itself."""
+    for operation in spec.operations():
+        if operation.label == label:
+            return operation.operation_id
+    return "token" if label == spec.TOKEN_OPERATION else label
+
+
+def cell_text(results: Results, operation: str, check: str) -> str:
+    cell = results.cells.get((operation, check))
+    if cell is None:
+        return "-"
+    text = CELL_TEXT[cell.verdict]
+    if cell.verdict in (Verdict.FAILED, Verdict.ACCEPTED):
+        return f"{text} {cell.failed}/{cell.failed + cell.passed}"
+    if cell.verdict is Verdict.PASSED:
+        return f"{text} {cell.passed}"
+    return text
+
+
+def console(document: dict[str, Any], results: Results) -> str:
+    operations = operation_order(results)
+    headers = ["check"] + [short_name(label) for label in operations]
+    rows = [[check] + [cell_text(results, label, check) for label in operations] for check in check_order(results)]
+    rows.append(["requests sent"] + [str(results.requests.get(label, 0)) for label in operations])
+    widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(headers), line(["-" * width for width in widths])]
+    out += [line(row) for row in rows[:-1]] + [line(["-" * width for width in widths]), line(rows[-1])]
+    out.append("")
+    width = max(len(short_name(label)) for label in operations)
+    out += [f"{short_name(label).ljust(width)}  {label}" for label in operations]
+    for check, operation, because in _skips(results):
+        out.append(f"skipped: {check} on {short_name(operation)}: {because}")
+    for failure in results.failures:
+        mark = "accepted" if failure.accepted_because else "FAILED"
+        out.append(f"{mark}: {failure.check} on {failure.operation}: {_first_line(failure.message)}")
+        if failure.curl():
+            out.append(f"    reproduce: {failure.curl()}")
+    for note in document["notes"] + [f"error: {error}" for error in document["errors"]]:
+        out.append(note)
+    counts = document["summary"]
+    out.append(
+        f"{document['verdict'].upper()}: {counts['failed']} failed, {counts['accepted']} accepted, "
+        f"{counts['passed']} passed, {counts['skipped']} skipped; {document['requests']} requests, "
+        f"{document['generated_cases']} generated cases, seed {document['seed']}, {document['duration']:.1f}s"
+    )
+    return "\n".join(out)
+
+
+def _skips(results: Results):
+    reasons = {}
+    for (operation, check), cell in sorted(results.cells.items()):
+        if cell.verdict is Verdict.SKIPPED and cell.skipped_because:
+            reasons.setdefault((check, cell.skipped_because), []).append(operation)
+    for (check, because), operations in reasons.items():
+        yield check, operations[0] if len(operations) == 1 else f"{len(operations)} operations", because
+
+
+def _first_line(text: str) -> str:
+    return " ".join(text.split())[:240]
+
+
+def as_json(document: dict[str, Any]) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def junit(document: dict[str, Any], results: Results) -> str:
+    counts = document["summary"]
+    suite = ElementTree.Element(
+        "testsuite",
+        name="pbx-conformance",
+        tests=str(len(results.cells)),
+        failures=str(counts["failed"]),
+        errors=str(len(document["errors"])),
+        skipped=str(counts["skipped"]),
+        time=f"{document['duration']:.3f}",
+    )
+    for operation in operation_order(results):
+        for check in check_order(results):
+            cell = results.cells.get((operation, check))
+            if cell is None:
+                continue
+            case = ElementTree.SubElement(suite, "testcase", classname=operation, name=check)
+            if cell.verdict is Verdict.FAILED:
+                failures = [f for f in results.failures if (f.operation, f.check) == (operation, check)]
+                message = _first_line(failures[0].message) if failures else "failed"
+                node = ElementTree.SubElement(case, "failure", message=message)
+                node.text = "\n\n".join(f.message + (f"\nreproduce: {f.curl()}" if f.curl() else "") for f in failures)
+            elif cell.verdict is Verdict.SKIPPED:
+                ElementTree.SubElement(case, "skipped", message=cell.skipped_because or "not applicable")
+            elif cell.verdict is Verdict.ACCEPTED:
+                ElementTree.SubElement(case, "properties").append(
+                    ElementTree.Element("property", name="accepted_because", value=cell.accepted_because or "")
+                )
+    for error in document["errors"]:
+        case = ElementTree.SubElement(suite, "testcase", classname="run", name="schemathesis")
+        ElementTree.SubElement(case, "error", message=_first_line(error))
+    ElementTree.indent(suite)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ElementTree.tostring(suite, encoding="unicode") + "\n"
+
+
+STYLE = """
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d232b}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
+table{border-collapse:collapse}td,th{border:1px solid #ccd;padding:.25rem .5rem;text-align:left}
+td.passed{background:#e6f4ea}td.failed{background:#fde2e1;font-weight:600}td.skipped{background:#f1f1f4;color:#666}
+td.accepted{background:#fff4d6}.verdict-failed{color:#b3261e}.verdict-passed{color:#1e7d32}
+pre{background:#f6f8fa;padding:.6rem;overflow:auto;white-space:pre-wrap;word-break:break-all}
+details{border:1px solid #dde;border-radius:4px;padding:.4rem .8rem;margin:.6rem 0}summary{cursor:pointer}
+"""
+
+
+def as_html(document: dict[str, Any], results: Results) -> str:
+    e = html.escape
+    operations = operation_order(results)
+    head = "".join(f"<th title='{e(label)}'>{e(short_name(label))}</th>" for label in operations)
+    rows = []
+    for check in check_order(results):
+        cells = []
+        for label in operations:
+            cell = results.cells.get((label, check))
+            css = cell.verdict.value if cell else ""
+            title = (cell.skipped_because or cell.accepted_because or "") if cell else ""
+            cells.append(f"<td class='{css}' title='{e(title)}'>{e(cell_text(results, label, check))}</td>")
+        rows.append(f"<tr><th>{e(check)}</th>{''.join(cells)}</tr>")
+    rows.append(
+        "<tr><th>requests sent</th>"
+        + "".join(f"<td>{results.requests.get(label, 0)}</td>" for label in operations)
+        + "</tr>"
+    )
+    failures = []
+    for failure in results.failures:
+        parts = [f"<p>{e(failure.message)}</p>"]
+        if failure.accepted_because:
+            parts.insert(0, f"<p><b>Accepted by the baseline:</b> {e(failure.accepted_because)}</p>")
+        if failure.exchange is not None:
+            parts.append(_exchange_html(failure.exchange, "The request that shows it"))
+        if len(failure.steps) > 1:
+            steps = "".join(f"<li>{_exchange_html(step, None)}</li>" for step in failure.steps)
+            parts.append(
+                f"<details><summary>Every step, in order ({len(failure.steps)})</summary><ol>{steps}</ol></details>"
+            )
+        if failure.curl():
+            parts.append(f"<h4>Reproduce (one line)</h4><pre>{e(failure.curl())}</pre>")
+        mark = "accepted" if failure.accepted_because else "failed"
+        summary = f"[{mark}] {failure.check} — {failure.operation}" + (
+            f" ({failure.phase} phase)" if failure.phase else ""
+        )
+        failures.append(f"<details open><summary>{e(summary)}</summary>{''.join(parts)}</details>")
+    skips = "".join(f"<li>{e(c)} on {e(o)}: {e(b)}</li>" for c, o, b in _skips(results))
+    notes = "".join(f"<li>{e(n)}</li>" for n in document["notes"] + document["errors"])
+    counts = document["summary"]
+    verdict = e(document["verdict"])
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>PBX API conformance: {e(document["verdict"])}</title>
+<style>{STYLE}</style></head><body>
+<h1>PBX API conformance report: <span class="verdict-{verdict}">{verdict.upper()}</span></h1>
+<p>Server <code>{e(document["base_url"])}</code>, seed <code>{document["seed"]}</code>,
+{document["requests"]} requests, {document["generated_cases"]} generated cases, {document["duration"]:.1f}s.
+{counts["failed"]} failed, {counts["accepted"]} accepted, {counts["passed"]} passed, {counts["skipped"]} skipped.
+To reproduce a request, fetch a token and <code>export PBX_TOKEN=...</code>.</p>
+<h2>Operation by check</h2><table><tr><th>check</th>{head}</tr>{"".join(rows)}</table>
+<h2>Failures</h2>{"".join(failures) or "<p>None.</p>"}
+<h2>Skipped</h2><ul>{skips or "<li>None.</li>"}</ul>
+<h2>Notes</h2><ul>{notes or "<li>None.</li>"}</ul>
+</body></html>
+"""
+
+
+def _exchange_html(x, title: str | None) -> str:
+    e = html.escape
+    request = f"{x.method} {x.url}\n" + "".join(f"{k}: {v}\n" for k, v in x.request_headers.items())
+    request += "\n" + exchange.pretty(x.request_body)
+    out = f"<h4>{e(title)}</h4>" if title else ""
+    out += f"<pre>{e(request)}</pre>"
+    if x.status is not None:
+        response = f"HTTP {x.status}\n" + "".join(f"{k}: {v}\n" for k, v in x.response_headers.items())
+        out += f"<pre>{e(response + chr(10) + exchange.pretty(x.response_body))}</pre>"
+    else:
+        out += "<p>No response.</p>"
+    return out
+
+
+def write(report_dir: Path, document: dict[str, Any], results: Results) -> None:
+    report_dir.mkdir(parents=True, exist_ok=True)
+    (report_dir / "report.json").write_text(as_json(document), encoding="utf-8")
+    (report_dir / "junit.xml").write_text(junit(document, results), encoding="utf-8")
+    (report_dir / "report.html").write_text(as_html(document, results), encoding="utf-8")

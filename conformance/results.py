@@ -1,0 +1,117 @@
+"""What a run found: per operation and check, how many cases passed and failed, or why it was skipped."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pbx_conformance.exchange import Exchange
+
+# How many distinct failures of one check on one operation the reports keep.
+FAILURES_KEPT = 5
+
+
+class Verdict(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    ACCEPTED = "accepted"  # failed, but the baseline accepts the deviation
+
+
+@dataclass
+class Failure:
+    check: str
+    operation: str
+    message: str
+    exchange: Exchange | None = None
+    title: str = ""
+    phase: str | None = None
+    accepted_because: str | None = None
+    # Every request the check sent up to the failure, in order (the suite's own checks; several steps).
+    steps: list[Exchange] = field(default_factory=list)
+
+    def curl(self) -> str | None:
+        """One line that reproduces the failure: every step's curl, in order."""
+        if len(self.steps) > 1:
+            return " ; ".join(step.curl() for step in self.steps)
+        return self.exchange.curl() if self.exchange else None
+
+    def to_dict(self) -> dict:
+        return {
+            "check": self.check,
+            "operation": self.operation,
+            "title": self.title,
+            "message": self.message,
+            "phase": self.phase,
+            "accepted_because": self.accepted_because,
+            **(self.exchange.to_dict() if self.exchange else {"request": None, "response": None}),
+            "curl": self.curl(),
+            "steps": [step.to_dict() for step in self.steps],
+        }
+
+
+@dataclass
+class Cell:
+    """One check on one operation."""
+
+    passed: int = 0
+    failed: int = 0
+    skipped_because: str | None = None
+    accepted_because: str | None = None
+
+    @property
+    def verdict(self) -> Verdict:
+        if self.failed:
+            return Verdict.ACCEPTED if self.accepted_because else Verdict.FAILED
+        if self.passed:
+            return Verdict.PASSED
+        return Verdict.SKIPPED
+
+
+@dataclass
+class Results:
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+    requests: Counter = field(default_factory=Counter)
+    generated_cases: int = 0
+    cases_by_phase: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # Digest of every generated case (method, URL, body) in order: the same seed against the same server
+    # gives the same digest.
+    fingerprint: hashlib._Hash = field(default_factory=hashlib.sha256)
+    _failure_keys: set = field(default_factory=set)
+
+    def cell(self, operation: str, check: str) -> Cell:
+        return self.cells.setdefault((operation, check), Cell())
+
+    def passed(self, operation: str, check: str) -> None:
+        self.cell(operation, check).passed += 1
+
+    def failed(self, failure: Failure, key: object = None) -> None:
+        self.cell(failure.operation, failure.check).failed += 1
+        identity = (failure.operation, failure.check, key if key is not None else failure.message)
+        kept = sum(1 for f in self.failures if (f.operation, f.check) == (failure.operation, failure.check))
+        if identity not in self._failure_keys and kept < FAILURES_KEPT:
+            self._failure_keys.add(identity)
+            self.failures.append(failure)
+
+    def skipped(self, operation: str, check: str, because: str) -> None:
+        cell = self.cell(operation, check)
+        if cell.skipped_because is None:
+            cell.skipped_because = because
+
+    def request(self, operation: str, count: int = 1) -> None:
+        self.requests[operation] += count
+
+    def verdicts(self) -> Counter:
+        return Counter(cell.verdict for cell in self.cells.values())
+
+    @property
+    def conforms(self) -> bool:
+        return not any(cell.verdict is Verdict.FAILED for cell in self.cells.values()) and not self.errors
+
+    def failed_checks(self) -> set[str]:
+        return {check for (_, check), cell in self.cells.items() if cell.verdict is Verdict.FAILED}

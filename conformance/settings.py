@@ -1,0 +1,177 @@
+"""What a run is asked to do: the command-line options, each also read from an environment variable."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
+ENV_PREFIX = "PBX_"
+
+
+class UsageError(Exception):
+    """Bad arguments: the run cannot start."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """An application's App ID and App Secret."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_url: str | None
+    token_url: str | None
+    main: Credentials | None
+    other: Credentials | None
+    readonly: Credentials | None
+    report_dir: Path | None
+    seed: int | None
+    max_examples: int
+    max_time: int | None
+    phases: tuple[str, ...]
+    baseline: Path | None
+    no_writes: bool
+    workers: int = 1
+
+    @property
+    def targets_emulator(self) -> bool:
+        """Run with no server named: the suite starts the project's own emulator."""
+        return self.base_url is None
+
+
+# (option, environment variable, help). The variable is the option's name in capitals with PBX_ in front.
+OPTIONS: list[tuple[str, dict]] = [
+    ("--base-url", {"help": "the API's base URL, https://HOST/api/ver1.0 (none: start the local emulator)"}),
+    ("--client-id", {"help": 'App ID of an "All" application of the client under test'}),
+    ("--client-secret", {"help": "its App Secret"}),
+    ("--token-url", {"help": "the OAuth 2.0 token endpoint (default: the host's /oauth/token)"}),
+    ("--other-client-id", {"help": "App ID of an application of ANOTHER client, for the isolation checks"}),
+    ("--other-client-secret", {"help": "its App Secret"}),
+    ("--readonly-client-id", {"help": 'App ID of a "Call API" application of the same client'}),
+    ("--readonly-client-secret", {"help": "its App Secret"}),
+    ("--report-dir", {"help": "write junit.xml, report.json and report.html here"}),
+    ("--seed", {"help": "seed of the generated cases (same seed, same server: same cases)"}),
+    ("--max-examples", {"help": "cases per operation in the fuzzing and stateful phases (default 25)"}),
+    ("--max-time", {"help": "seconds the schemathesis phases may take in all (default: no limit)"}),
+    ("--phases", {"help": f"comma-separated schemathesis phases (default {','.join(PHASES)})"}),
+    ("--baseline", {"help": "YAML file of accepted deviations (see the README)"}),
+]
+
+
+def env_name(option: str) -> str:
+    return ENV_PREFIX + option.removeprefix("--").replace("-", "_").upper()
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments end in UsageError: one line, exit code 2, like every other reason a run cannot happen."""
+
+    def error(self, message: str):
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = _Parser(
+        prog="pbx-conformance",
+        description="Hold a server of the cloud PBX Client API to openapi.yaml.",
+    )
+    commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    run = commands.add_parser(
+        "run",
+        help="run the conformance suite",
+        description="Run the suite. Every option can also be given as the environment variable shown.",
+    )
+    for option, kwargs in OPTIONS:
+        run.add_argument(option, default=None, help=f"{kwargs['help']} [{env_name(option)}]")
+    run.add_argument(
+        "--no-writes",
+        action="store_true",
+        default=None,
+        help=f"send no PUT at all; the writing checks are reported skipped [{env_name('--no-writes')}]",
+    )
+    return root
+
+
+def _value(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -> str | None:
+    given = getattr(namespace, option.removeprefix("--").replace("-", "_"))
+    if given is not None:
+        return given
+    return environ.get(env_name(option)) or None
+
+
+def _integer(text: str | None, option: str, *, minimum: int) -> int | None:
+    if text is None:
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        raise UsageError(f"{option} must be an integer, got {text!r}") from None
+    if number < minimum:
+        raise UsageError(f"{option} must be at least {minimum}, got {number}")
+    return number
+
+
+def _credentials(namespace, environ, prefix: str, what: str) -> Credentials | None:
+    client_id = _value(namespace, f"--{prefix}client-id", environ)
+    secret = _value(namespace, f"--{prefix}client-secret", environ)
+    if client_id is None and secret is None:
+        return None
+    if client_id is None or secret is None:
+        given, missing = ("id", "secret") if secret is None else ("secret", "id")
+        raise UsageError(f"{what}: the client {given} is given but not the client {missing}")
+    return Credentials(client_id, secret)
+
+
+def _flag(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -> bool:
+    if getattr(namespace, option.removeprefix("--").replace("-", "_")):
+        return True
+    return environ.get(env_name(option), "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None = None) -> Settings:
+    """The run's settings from parsed options, falling back to environment variables."""
+    environ = dict(os.environ if environ is None else environ)
+    base_url = _value(namespace, "--base-url", environ)
+    main = _credentials(namespace, environ, "", "--client-id/--client-secret")
+    if base_url is not None and main is None:
+        raise UsageError("--client-id and --client-secret are required with --base-url")
+    if base_url is None and main is not None:
+        raise UsageError("--base-url is required with --client-id (leave both out to test the local emulator)")
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url must be an http:// or https:// URL, got {base_url!r}")
+    phases_text = _value(namespace, "--phases", environ)
+    phases = tuple(p.strip() for p in phases_text.split(",") if p.strip()) if phases_text else PHASES
+    unknown = [phase for phase in phases if phase not in PHASES]
+    if unknown or not phases:
+        raise UsageError(f"--phases takes a comma-separated subset of {','.join(PHASES)}, got {phases_text!r}")
+    baseline = _value(namespace, "--baseline", environ)
+    if baseline is not None and not Path(baseline).is_file():
+        raise UsageError(f"--baseline: no such file {baseline!r}")
+    report_dir = _value(namespace, "--report-dir", environ)
+    return Settings(
+        base_url=base_url.rstrip("/") if base_url else None,
+        token_url=_value(namespace, "--token-url", environ),
+        main=main,
+        other=_credentials(namespace, environ, "other-", "--other-client-id/--other-client-secret"),
+        readonly=_credentials(namespace, environ, "readonly-", "--readonly-client-id/--readonly-client-secret"),
+        report_dir=Path(report_dir) if report_dir else None,
+        seed=_integer(_value(namespace, "--seed", environ), "--seed", minimum=0),
+        max_examples=_integer(_value(namespace, "--max-examples", environ), "--max-examples", minimum=1) or 25,
+        max_time=_integer(_value(namespace, "--max-time", environ), "--max-time", minimum=1),
+        phases=phases,
+        baseline=Path(baseline) if baseline else None,
+        no_writes=_flag(namespace, "--no-writes", environ),
+    )
+
+
+def default_token_url(base_url: str) -> str:
+    """The host's root /oauth/token: the token endpoint is not under the API's base URL."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}/oauth/token"

@@ -1,0 +1,197 @@
+"""What the suite reads from openapi.yaml beyond what schemathesis does: operations, error schemas, field rules.
+
+Nothing here restates the contract: every field, status and schema comes from the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pbx_kit import contract, formats
+
+TOKEN_OPERATION = "POST /oauth/token"
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    operation_id: str
+
+    @property
+    def label(self) -> str:
+        """The label schemathesis gives the operation: `GET /client/{client_id}/client/`."""
+        return f"{self.method} {self.path}"
+
+    def url(self, base_url: str, client_id: str | int) -> str:
+        return base_url + self.path.replace("{client_id}", str(client_id))
+
+
+@cache
+def operations() -> tuple[Operation, ...]:
+    document = contract.load_document()
+    return tuple(
+        Operation(method.upper(), path, node["operationId"])
+        for path, item in document["paths"].items()
+        for method, node in item.items()
+        if isinstance(node, dict) and "operationId" in node
+    )
+
+
+def reads() -> tuple[Operation, ...]:
+    return tuple(operation for operation in operations() if operation.method == "GET")
+
+
+def writes() -> tuple[Operation, ...]:
+    return tuple(operation for operation in operations() if operation.method == "PUT")
+
+
+def read_of(write: Operation) -> Operation:
+    """The GET on the same path as a PUT."""
+    return next(operation for operation in reads() if operation.path == write.path)
+
+
+def other_read(write: Operation) -> Operation:
+    """The GET on the other path of the same resource."""
+    return next(operation for operation in reads() if operation.path != write.path)
+
+
+def _deref(node: Any) -> Any:
+    document = contract.load_document()
+    while isinstance(node, dict) and "$ref" in node:
+        node = contract.resolve(document, node["$ref"])
+    return node
+
+
+@cache
+def response_schema(label: str, status: int) -> dict | None:
+    """The JSON schema of the documented response `status` of an operation, or None if not documented."""
+    document = contract.load_document()
+    method, path = label.split(" ", 1)
+    node = document["paths"].get(path, {}).get(method.lower())
+    if node is None:
+        return None
+    responses = node.get("responses", {})
+    response = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
+    if response is None:
+        return None
+    content = _deref(response).get("content", {})
+    media = content.get("application/json")
+    return media.get("schema") if media else None
+
+
+@cache
+def error_validator(label: str, status: int):
+    """Validator of an error body: the documented response's schema, else the contract's base `Error`."""
+    schema = response_schema(label, status) or {"$ref": "#/components/schemas/Error"}
+    return contract.schema_validator(schema)
+
+
+@cache
+def token_error_validator():
+    """Validator of a token-endpoint error (RFC 6749 section 5.2), from `x-token-endpoint` of the contract."""
+    return contract.schema_validator(_token_endpoint()["error"])
+
+
+@cache
+def token_validator():
+    return contract.schema_validator(_token_endpoint()["response"])
+
+
+def _token_endpoint() -> dict:
+    schemes = contract.load_document()["components"]["securitySchemes"]
+    return next(scheme["x-token-endpoint"] for scheme in schemes.values() if "x-token-endpoint" in scheme)
+
+
+@cache
+def rate_limit_headers() -> dict[str, dict]:
+    """The rate-limit headers every response carries, each with its schema: the `X-RateLimit-*` headers."""
+    headers = contract.load_document()["components"]["headers"]
+    return {name: _deref(node)["schema"] for name, node in headers.items() if name.lower().startswith("x-ratelimit")}
+
+
+def field_schemas() -> dict[str, dict]:
+    return contract.schema_properties("Client")
+
+
+def _types(schema: dict) -> set[str]:
+    kind = schema.get("type")
+    return set(kind) if isinstance(kind, list) else {kind} if kind else set()
+
+
+def is_free_text(schema: dict) -> bool:
+    """A string field with no pattern, format or enum: any short text is a valid value."""
+    return "string" in _types(schema) and not ({"pattern", "format", "enum", "const"} & set(schema))
+
+
+def free_text_fields() -> list[str]:
+    """Writable free-text fields, in the contract's order: the fields the writing checks change."""
+    schemas = field_schemas()
+    return [name for name in schemas if name in contract.writable_fields() and is_free_text(schemas[name])]
+
+
+def changed_text(current: Any, schema: dict, tag: str) -> str:
+    """A valid value for a free-text field that differs from `current`."""
+    value = f"pbx-conformance {tag}"
+    if value == current:
+        value += " again"
+    return value[: schema.get("maxLength", len(value))]
+
+
+def different_value(name: str, current: Any) -> Any:
+    """A value of the field's own type that differs from `current` (for read-only fields: what a PUT may not set)."""
+    schema = field_schemas()[name]
+    for candidate in schema.get("enum", []):
+        if candidate != current:
+            return candidate
+    types = _types(schema) - {"null"}
+    if "boolean" in types:
+        return not current
+    if "integer" in types:
+        return (current + 1) if isinstance(current, int) else schema.get("minimum", 1)
+    if schema.get("format") == formats.TIME_ZONE_FORMAT:
+        return next(zone for zone in formats.time_zones() if zone != current)
+    if "pattern" in schema and isinstance(current, str) and current:
+        return current[::-1] if current[::-1] != current else current + current
+    return changed_text(current, schema, "read-only")
+
+
+def invalid_value(name: str) -> Any:
+    """A value the field's schema rejects: a type the field does not allow."""
+    types = _types(field_schemas()[name])
+    if "boolean" not in types:
+        return True
+    return "not-a-boolean"
+
+
+@cache
+def identity_field() -> str | None:
+    """The field that names the client, read from the links (`client_id: $response.body#/id`)."""
+    links = contract.load_document()["components"].get("links", {})
+    for link in links.values():
+        for expression in link.get("parameters", {}).values():
+            if isinstance(expression, str) and expression.startswith("$response.body#/"):
+                return expression.removeprefix("$response.body#/")
+    return None
+
+
+# Integer formats of OpenAPI: JSON Schema's own format checker does not know them.
+INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+@cache
+def request_body_validator(label: str):
+    """Validator of an operation's JSON request body (with the OpenAPI integer formats), or None."""
+    method, path = label.split(" ", 1)
+    node = contract.load_document()["paths"].get(path, {}).get(method.lower())
+    if node is None or "requestBody" not in node:
+        return None
+    media = _deref(node["requestBody"]).get("content", {}).get("application/json")
+    if media is None:
+        return None
+    checker = contract.format_checker()
+    for name, (low, high) in INTEGER_FORMATS.items():
+        checker.checks(name)(lambda value, low=low, high=high: not isinstance(value, int) or low <= value <= high)
+    return contract.schema_validator(media["schema"]).evolve(format_checker=checker)
