@@ -13,11 +13,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import schemathesis
-from pbx_conformance import checks, exchange, formats, spec
+from pbx_conformance import checks, exchange, spec
 from pbx_conformance.oauth import TokenSource, refresh_after, schemathesis_provider
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.settings import PHASES, Settings
-from pbx_kit import contract
+from pbx_kit import contract, schemathesis_hooks
 from schemathesis import engine
 from schemathesis.core.failures import AcceptedNegativeData
 from schemathesis.core.result import Ok
@@ -55,7 +55,7 @@ def config_document(settings: Settings, base_url: str, seed: int) -> dict[str, A
         "generation": {"max-examples": settings.max_examples, "database": "none"},
         "phases": {phase: {"enabled": phase in settings.phases} for phase in PHASES},
         "checks": {name: {"enabled": False} for name in unrunnable_checks()},
-        "hooks": formats.__name__,
+        "hooks": schemathesis_hooks.__name__,
         # Reports carry the request; let schemathesis hide credentials in its own messages as well.
         "output": {"sanitization": {"enabled": True}},
     }

@@ -19,13 +19,10 @@ from typing import Any
 import jsonschema_rs
 from pbx_emulator.errors import ValidationFailed
 from pbx_kit.contract import load_document, read_only_fields, schema_properties, writable_fields
-from pbx_kit.formats import TIME_ZONE_FORMAT, is_time_zone
+from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 
 _DOCUMENT_URI = "urn:pbx:openapi"
 UPDATE_SCHEMA = "ClientUpdate"
-
-# OpenAPI's own integer formats bound the value; JSON Schema validators leave them unchecked.
-_INTEGER_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
 @cache
@@ -68,9 +65,9 @@ def _out_of_range(changes: Mapping[str, Any]) -> bool:
 def _integer_ranges() -> dict[str, tuple[int, int]]:
     """Writable fields with an int32/int64 format, and the range that format allows."""
     return {
-        name: _INTEGER_RANGES[schema["format"]]
+        name: INTEGER_FORMATS[schema["format"]]
         for name, schema in _field_schemas().items()
-        if schema.get("format") in _INTEGER_RANGES
+        if schema.get("format") in INTEGER_FORMATS
     }
 
 

@@ -1,1 +1,1 @@
-"""What every piece of the kit shares: the contract (openapi.yaml) and the named formats it uses."""
+"""What every piece of the kit shares: the contract (openapi.yaml), its named formats, the overlay applier."""

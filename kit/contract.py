@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import referencing
 import yaml
-from pbx_kit.formats import TIME_ZONE_FORMAT, is_time_zone
+from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 from referencing.jsonschema import DRAFT202012
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,9 +45,11 @@ def resolve(document: Mapping[str, Any], ref: str) -> Any:
 
 
 def format_checker() -> jsonschema.FormatChecker:
-    """JSON Schema's format checker plus the contract's own named formats."""
+    """JSON Schema's format checker plus the contract's named formats and OpenAPI's integer ranges."""
     checker = jsonschema.FormatChecker()
     checker.checks(TIME_ZONE_FORMAT)(is_time_zone)
+    for name, (low, high) in INTEGER_FORMATS.items():
+        checker.checks(name)(lambda value, low=low, high=high: not isinstance(value, int) or low <= value <= high)
     return checker
 
 

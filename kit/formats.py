@@ -1,4 +1,4 @@
-"""Named string formats that openapi.yaml uses beyond JSON Schema's own.
+"""Named formats that openapi.yaml uses beyond JSON Schema's own: `iana-time-zone` and OpenAPI's int32/int64.
 
 The emulator validates with these and the conformance suite generates from them, so both agree on
 what a valid value is.
@@ -10,6 +10,9 @@ import zoneinfo
 from functools import cache
 
 TIME_ZONE_FORMAT = "iana-time-zone"
+
+# OpenAPI's integer formats bound the value; JSON Schema validators leave them unchecked.
+INTEGER_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
 
 @cache

@@ -43,7 +43,7 @@ def schemathesis_run(tmp_path: Path, faults: tuple[str, ...] = (), *extra: str) 
             "--no-color",
             *extra,
         ]
-        env = {**os.environ, "SCHEMATHESIS_HOOKS": "pbx_emulator.schemathesis_hooks"}
+        env = {**os.environ, "SCHEMATHESIS_HOOKS": "pbx_kit.schemathesis_hooks"}
         return subprocess.run(
             command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT, check=False
         )
