@@ -36,8 +36,8 @@ $(NODE_DEPS): package.json package-lock.json
 lint: lint-python lint-spec
 
 lint-python: $(PYTHON_DEPS)
-	$(VENV)/bin/ruff check kit emulator conformance tests
-	$(VENV)/bin/ruff format --check kit emulator conformance tests
+	$(VENV)/bin/ruff check kit emulator conformance generator bench tests
+	$(VENV)/bin/ruff format --check kit emulator conformance generator bench tests
 
 # Zero errors and zero warnings: --fail-severity=warn.
 lint-spec: $(PYTHON_DEPS) $(NODE_DEPS)

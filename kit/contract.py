@@ -6,7 +6,8 @@ The emulator and the conformance suite read the API's shape from here instead of
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import jsonschema
 import referencing
 import yaml
+from jsonschema.exceptions import ValidationError
 from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 from referencing.jsonschema import DRAFT202012
 
@@ -59,11 +61,37 @@ def _registry(path: Path | None = None) -> referencing.Registry:
     return referencing.Registry().with_resource(_DOCUMENT_URI, resource)
 
 
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+    """`pattern` read as JSON Schema says, with ECMA-262 regular expressions, as schemathesis and the emulator
+    (jsonschema-rs) read it: Python's `$` also matches before a final newline, ECMA's only at the very end."""
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    translated, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        translated.append(char)
+    return re.compile("".join(translated))
+
+
+_ContractValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+
+
 def schema_validator(schema: Mapping[str, Any], path: Path | None = None) -> jsonschema.protocols.Validator:
     """A Draft 2020-12 validator for a schema taken from the document; its local `$ref`s resolve in the document."""
-    return jsonschema.Draft202012Validator(
-        _anchor_refs(schema), registry=_registry(path), format_checker=format_checker()
-    )
+    return _ContractValidator(_anchor_refs(schema), registry=_registry(path), format_checker=format_checker())
 
 
 def _anchor_refs(node: Any) -> Any:

@@ -113,6 +113,8 @@ def test_update_body_fields_have_the_same_rules_as_the_client() -> None:
         ({"disk_space_notify_threshold": 101}, "disk_space_notify_threshold"),
         ({"disk_space_notify_threshold": -1}, "disk_space_notify_threshold"),
         ({"type": "X"}, "type"),
+        ({"language": "en\n"}, "language"),
+        ({"geo_list": "RU\n"}, "geo_list"),
         ({"name": 5}, "name"),
         ({"prefix": "9"}, "prefix"),
         ({"unknown_field": 1}, "unknown_field"),
