@@ -5,6 +5,7 @@ Nothing here restates the contract: every field, status and schema comes from th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -112,7 +113,7 @@ def rate_limit_headers() -> dict[str, dict]:
     return {name: _deref(node)["schema"] for name, node in headers.items() if name.lower().startswith("x-ratelimit")}
 
 
-def field_schemas() -> dict[str, dict]:
+def field_schemas() -> Mapping[str, Any]:
     return contract.schema_properties("Client")
 
 

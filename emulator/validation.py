@@ -37,21 +37,6 @@ def update_validator() -> jsonschema_rs.Validator:
     )
 
 
-@cache
-def _field_schemas() -> dict[str, Any]:
-    return schema_properties(UPDATE_SCHEMA)
-
-
-@cache
-def _read_only() -> frozenset[str]:
-    return read_only_fields()
-
-
-@cache
-def _writable() -> frozenset[str]:
-    return writable_fields()
-
-
 def _out_of_range(changes: Mapping[str, Any]) -> bool:
     ranges = _integer_ranges()
     return any(
@@ -66,7 +51,7 @@ def _integer_ranges() -> dict[str, tuple[int, int]]:
     """Writable fields with an int32/int64 format, and the range that format allows."""
     return {
         name: INTEGER_FORMATS[schema["format"]]
-        for name, schema in _field_schemas().items()
+        for name, schema in schema_properties(UPDATE_SCHEMA).items()
         if schema.get("format") in INTEGER_FORMATS
     }
 
@@ -114,7 +99,7 @@ def check_update(changes: Any, allow_read_only: bool = False) -> dict[str, Any]:
         raise ValidationFailed("The request body must be a JSON object.", None)
     if not changes:
         raise ValidationFailed("The request body must name at least one field to change.", None)
-    read_only, writable = _read_only(), _writable()
+    read_only, writable = read_only_fields(), writable_fields()
     for name in changes:
         if name in read_only and not allow_read_only:
             raise ValidationFailed(f"{name}: the field is read-only", name)
@@ -136,15 +121,15 @@ def field_problem(name: str, value: Any) -> str | None:
     if validator.is_valid({name: value}):
         low_high = _integer_ranges().get(name)
         if low_high and _is_number(value) and not low_high[0] <= value <= low_high[1]:
-            return f"must be within the {_field_schemas()[name]['format']} range"
+            return f"must be within the {schema_properties(UPDATE_SCHEMA)[name]['format']} range"
         return None
     error = next(iter(validator.iter_errors({name: value})))
-    return _describe(error, _field_schemas()[name])
+    return _describe(error, schema_properties(UPDATE_SCHEMA)[name])
 
 
 def valid_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
     """The writable fields of `changes` that are valid on their own (for the partial-apply fault)."""
-    writable = _writable()
+    writable = writable_fields()
     return {k: v for k, v in changes.items() if k in writable and field_problem(k, v) is None}
 
 

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
@@ -112,18 +113,23 @@ def validator(schema_name: str, path: Path | None = None) -> jsonschema.protocol
     return schema_validator({"$ref": f"#/components/schemas/{schema_name}"}, path)
 
 
-def schema_properties(schema_name: str, path: Path | None = None) -> dict[str, Any]:
-    """The properties of a named schema, each with its `$ref` followed."""
+@cache
+def schema_properties(schema_name: str, path: Path | None = None) -> Mapping[str, Any]:
+    """The properties of a named schema, each with its `$ref` followed (cached: read-only)."""
     document = load_document(path)
     properties = resolve(document, f"#/components/schemas/{schema_name}").get("properties", {})
-    return {name: resolve(document, node["$ref"]) if "$ref" in node else node for name, node in properties.items()}
+    return MappingProxyType(
+        {name: resolve(document, node["$ref"]) if "$ref" in node else node for name, node in properties.items()}
+    )
 
 
+@cache
 def read_only_fields(path: Path | None = None) -> frozenset[str]:
     """Fields of `Client` the provider sets: marked `readOnly` in the contract."""
     return frozenset(name for name, node in schema_properties("Client", path).items() if node.get("readOnly"))
 
 
+@cache
 def writable_fields(path: Path | None = None) -> frozenset[str]:
     """Fields a client may change: the properties of `ClientUpdate`."""
     return frozenset(schema_properties("ClientUpdate", path))
