@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
+
 from pbx_emulator.testing import free_port
 from pbx_kit.contract import ROOT, spec_path
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 
 import httpx
+
 import pbx_api
 from pbx_emulator.testing import running_emulator
 from pbx_kit.contract import load_document

@@ -4,7 +4,6 @@ the run; entries that match nothing are reported."""
 from __future__ import annotations
 
 from pbx_emulator.testing import running_emulator
-
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from pbx_conformance import cli, local
 from pbx_emulator.testing import free_port, running_emulator
 

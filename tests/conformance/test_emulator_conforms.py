@@ -9,10 +9,10 @@ import subprocess
 import sys
 
 import pytest
+
 from pbx_conformance import local, spec
 from pbx_conformance.settings import PHASES
 from pbx_emulator.testing import running_emulator
-
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
 
 SEEDS = (11, 22, 33, 44, 55)

@@ -7,10 +7,10 @@ import re
 from xml.etree import ElementTree
 
 import pytest
+
 from pbx_conformance import local, scenarios
 from pbx_emulator.faults import FAULTS
 from pbx_emulator.testing import running_emulator
-
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
 
 # fault -> (the check it breaks, checks it may break as well because they look at the same behaviour)

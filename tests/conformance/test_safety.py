@@ -10,9 +10,9 @@ import sys
 import time
 
 import httpx
+
 from pbx_conformance import local, spec
 from pbx_emulator.testing import running_emulator
-
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
 
 IDENTITY_CHECKS = {

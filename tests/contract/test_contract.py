@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from openapi_spec_validator import validate
+
 from pbx_kit import contract
 
 DOCUMENT = contract.load_document()

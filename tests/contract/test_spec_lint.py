@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from pbx_kit.contract import ROOT
 
 SPECTRAL = ROOT / "node_modules" / ".bin" / "spectral"

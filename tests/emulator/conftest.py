@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from pbx_emulator.testing import RunningEmulator, running_emulator
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from pbx_emulator.testing import RunningEmulator
 from pbx_kit.contract import load_document, read_only_fields, schema_properties, validator
-
 from tests.emulator.emulator_helpers import api
 
 PATHS = list(load_document()["paths"])

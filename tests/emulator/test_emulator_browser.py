@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from pbx_emulator.testing import running_emulator
 from pbx_kit.contract import ROOT
 

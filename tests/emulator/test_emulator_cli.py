@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import httpx
+
 from pbx_emulator.testing import running_emulator
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from pbx_emulator.app import RateLimitHeadersMiddleware
-from pbx_emulator.errors import CatchAllMiddleware
-from pbx_emulator.rate_limit import RateLimiter
-from pbx_kit.contract import validator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Route
+
+from pbx_emulator.app import RateLimitHeadersMiddleware
+from pbx_emulator.errors import CatchAllMiddleware
+from pbx_emulator.rate_limit import RateLimiter
+from pbx_kit.contract import validator
 
 
 async def broken(request: Request) -> None:

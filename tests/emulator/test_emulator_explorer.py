@@ -6,6 +6,7 @@ import re
 
 import httpx
 import yaml
+
 from pbx_emulator.testing import RunningEmulator
 from pbx_kit.contract import load_document
 

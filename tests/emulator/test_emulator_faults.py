@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+
 from pbx_emulator.faults import FAULTS
 from pbx_emulator.testing import RunningEmulator, running_emulator
-
 from tests.emulator.emulator_helpers import api, bearer
 
 ME = "/client/@me/client/"

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from pbx_emulator.testing import running_emulator
 
 DURATION = 4.0  # seconds of load

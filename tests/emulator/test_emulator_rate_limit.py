@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+
 from pbx_emulator.testing import RunningEmulator, running_emulator
 from pbx_kit.contract import validator
-
 from tests.emulator.emulator_helpers import api, bearer
 
 HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")

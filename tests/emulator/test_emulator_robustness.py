@@ -9,6 +9,7 @@ from __future__ import annotations
 import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from pbx_emulator.testing import RunningEmulator
 from pbx_kit.contract import validator
 

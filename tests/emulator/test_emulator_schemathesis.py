@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from pbx_emulator.testing import running_emulator
 from pbx_kit.contract import spec_path
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pbx_emulator.testing import running_emulator
 
+from pbx_emulator.testing import running_emulator
 from tests.emulator.emulator_helpers import api
 
 

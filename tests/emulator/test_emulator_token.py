@@ -6,6 +6,7 @@ import base64
 
 import httpx
 import pytest
+
 from pbx_emulator.testing import RunningEmulator
 from pbx_kit.contract import validator
 

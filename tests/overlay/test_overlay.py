@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from pbx_kit.overlay import (
     ALLOW_NO_MATCH,
     OverlayError,
@@ -50,7 +51,7 @@ def test_compliant_set_reproduces_its_output(folder: Path) -> None:
 )
 @pytest.mark.parametrize("version", ["v1.0", "v1.1"])
 def test_the_applier_validates_with_the_official_schemas(version: str) -> None:
-    packaged = ROOT / "kit" / "overlay_schemas" / version / "schema.yaml"
+    packaged = ROOT / "kit" / "pbx_kit" / "overlay_schemas" / version / "schema.yaml"
     assert packaged.read_bytes() == (OFFICIAL_SCHEMAS / version / "schema.yaml").read_bytes()
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-import pbx_api
 import pytest
+
+import pbx_api
 from pbx_emulator.testing import RunningEmulator, running_emulator
 
 from .sdk_helpers import DEMO

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import httpx
+
 import pbx_api
 
 DEMO = {"app_id": "demo-app", "app_secret": "demo-secret"}

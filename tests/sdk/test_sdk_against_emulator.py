@@ -8,8 +8,9 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-import pbx_api
 import pytest
+
+import pbx_api
 from pbx_api import errors
 from pbx_api.models import ClientData, ClientUpdate
 from pbx_emulator.testing import running_emulator

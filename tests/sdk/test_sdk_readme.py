@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pbx_api
 import pytest
+
+import pbx_api
 from pbx_emulator.testing import running_emulator
 
 README = Path(__file__).resolve().parents[2] / "README.md"

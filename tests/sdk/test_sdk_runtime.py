@@ -11,8 +11,9 @@ import time
 from typing import Any
 
 import httpx
-import pbx_api
 import pytest
+
+import pbx_api
 from pbx_api import errors
 from pbx_api.models import ClientUpdate
 from pbx_kit.contract import load_document

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
 from pbx_conformance.results import Results, Verdict
 from pbx_conformance.settings import UsageError
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
+
 from pbx_conformance.settings import Credentials
 
 # Refresh this many seconds before the token's `expires_in` runs out (a quarter of it for short-lived tokens),

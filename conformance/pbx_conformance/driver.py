@@ -13,15 +13,16 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import schemathesis
+from schemathesis import engine
+from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.core.result import Ok
+from schemathesis.engine import Status, events
+
 from pbx_conformance import checks, exchange, spec
 from pbx_conformance.oauth import TokenSource, refresh_after, schemathesis_provider
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.settings import PHASES, Settings
 from pbx_kit import contract, schemathesis_hooks
-from schemathesis import engine
-from schemathesis.core.failures import AcceptedNegativeData
-from schemathesis.core.result import Ok
-from schemathesis.engine import Status, events
 
 
 def unrunnable_checks() -> dict[str, str]:

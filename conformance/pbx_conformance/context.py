@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+
 from pbx_conformance import checks, exchange, spec
 from pbx_conformance.oauth import TokenSource
 from pbx_conformance.results import Failure, Results

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import schemathesis
 from hypothesis import strategies as st
+
 from pbx_kit import formats
 
 schemathesis.openapi.format(formats.TIME_ZONE_FORMAT, st.sampled_from(formats.time_zones()))

@@ -17,10 +17,11 @@ import jsonschema
 import referencing
 import yaml
 from jsonschema.exceptions import ValidationError
-from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 from referencing.jsonschema import DRAFT202012
 
-ROOT = Path(__file__).resolve().parent.parent
+from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
+
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SPEC_PATH = ROOT / "openapi.yaml"
 _DOCUMENT_URI = "urn:pbx:openapi"
 

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 import jsonschema_rs
+
 from pbx_emulator.errors import ValidationFailed
 from pbx_kit.contract import load_document, read_only_fields, schema_properties, writable_fields
 from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from pbx_kit.contract import schema_properties, validator
 
 DEFAULT_SEED_PATH = Path(__file__).resolve().parent / "seed.yaml"

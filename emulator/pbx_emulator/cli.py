@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 
 import uvicorn
+from starlette.applications import Starlette
+
 from pbx_emulator.faults import FAULTS, UnknownFault
 from pbx_emulator.rate_limit import DEFAULT_LIMIT
 from pbx_emulator.seed import DEFAULT_SEED_PATH, SeedError
 from pbx_emulator.store import MEMORY, StoreError
-from starlette.applications import Starlette
 
 
 def parser() -> argparse.ArgumentParser:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 import httpx
+
 from pbx_conformance import baseline, driver, report, scenarios, spec
 from pbx_conformance.context import Context
 from pbx_conformance.oauth import TokenRefused, TokenSource, Unreachable

@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterator, Mapping
 
 import schemathesis
-from pbx_conformance import spec
 from schemathesis.checks import CHECKS
+
+from pbx_conformance import spec
 
 
 def rate_limit_headers_are_present(headers: Mapping[str, str]) -> str | None:

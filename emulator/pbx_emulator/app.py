@@ -11,6 +11,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlparse
 
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from pbx_emulator import explorer
 from pbx_emulator.auth import TokenIssuer
 from pbx_emulator.errors import (
@@ -31,13 +39,6 @@ from pbx_emulator.seed import Application, load_seed
 from pbx_emulator.store import MEMORY, Store
 from pbx_emulator.validation import check_update, parse_body, valid_fields
 from pbx_kit.contract import load_document
-from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
-from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 access_log = logging.getLogger("pbx_emulator.access")
 
