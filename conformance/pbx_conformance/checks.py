@@ -52,7 +52,7 @@ def error_body_matches_error_schema(label: str, status: int, body: bytes | str |
     validator = spec.token_error_validator() if label == spec.TOKEN_OPERATION else spec.error_validator(label, status)
     error = next(iter(validator.iter_errors(document)), None)
     if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        where = error.where
         return f"the {status} error body does not match the error schema at {where}: {error.message}"
     return None
 

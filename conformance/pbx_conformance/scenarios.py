@@ -277,7 +277,7 @@ def token_endpoint_issues_a_token(ctx: Context, operation: spec.Operation) -> No
         raise CheckFailed(f"valid credentials answered {response.status_code}, expected 200", response)
     error = next(iter(spec.token_validator().iter_errors(response.json())), None)
     if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "(root)"
+        where = error.where
         raise CheckFailed(f"the token answer does not match the Token schema at {where}: {error.message}", response)
 
 

@@ -1,29 +1,38 @@
-"""The contract: openapi.yaml, loaded once, with JSON Schema validators for its schemas.
+"""The contract's facts, each read once from openapi.yaml (and the emulator's default seed), for every piece to ask.
 
-The emulator and the conformance suite read the API's shape from here instead of restating it.
+The emulator, the conformance suite, the generator and the tests read the API's shape from here instead of
+restating it: the base path and the token endpoint, the schemas and their one validator stack (jsonschema-rs,
+with the contract's named formats and OpenAPI's integer ranges), the field lists, the error messages the
+document's examples give, and the demo applications of the default seed.
 """
 
 from __future__ import annotations
 
+import copy
 import os
-import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
-import jsonschema
-import referencing
+import jsonschema_rs
 import yaml
-from jsonschema.exceptions import ValidationError
-from referencing.jsonschema import DRAFT202012
 
 from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SPEC_PATH = ROOT / "openapi.yaml"
-_DOCUMENT_URI = "urn:pbx:openapi"
+# The emulator's bundled seed: its demo applications are the identities of `make conformance` and the examples.
+DEFAULT_SEED_PATH = ROOT / "emulator" / "pbx_emulator" / "seed.yaml"
+# The name local `$ref`s resolve against when a schema is taken out of the document.
+DOCUMENT_URI = "urn:pbx:openapi"
+# Where a server serves its own copy of the contract, relative to the API's base URL: `tokenUrl` resolves
+# against this document's URL, as OpenAPI says a relative URL in a security scheme does.
+SERVED_SPEC_NAME = "openapi.yaml"
+ME = "@me"
 
 
 def spec_path() -> Path:
@@ -35,7 +44,8 @@ def spec_path() -> Path:
 def load_document(path: Path | None = None) -> Mapping[str, Any]:
     """The parsed OpenAPI document (cached; treat it as read-only)."""
     with open(path or spec_path(), encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        document: Mapping[str, Any] = yaml.safe_load(handle)
+    return document
 
 
 def resolve(document: Mapping[str, Any], ref: str) -> Any:
@@ -48,59 +58,115 @@ def resolve(document: Mapping[str, Any], ref: str) -> Any:
     return node
 
 
-def format_checker() -> jsonschema.FormatChecker:
-    """JSON Schema's format checker plus the contract's named formats and OpenAPI's integer ranges."""
-    checker = jsonschema.FormatChecker()
-    checker.checks(TIME_ZONE_FORMAT)(is_time_zone)
-    for name, (low, high) in INTEGER_FORMATS.items():
-        checker.checks(name)(lambda value, low=low, high=high: not isinstance(value, int) or low <= value <= high)
-    return checker
+def deref(node: Any, path: Path | None = None) -> Any:
+    """`node` with its `$ref`s followed until a node without one."""
+    document = load_document(path)
+    while isinstance(node, Mapping) and "$ref" in node:
+        node = resolve(document, node["$ref"])
+    return node
+
+
+# --- where the API lives ----------------------------------------------------------------------------------
+
+
+def server_url(path: Path | None = None) -> str:
+    """The API's base URL as the contract's first server gives it: `https://{hostname}/api/ver1.0`."""
+    return str(load_document(path)["servers"][0]["url"])
+
+
+def api_base_path(path: Path | None = None) -> str:
+    """The path of the API's base URL (`/api/ver1.0`), from the contract's first server."""
+    return urlsplit(server_url(path)).path.rstrip("/")
+
+
+def token_url_reference(path: Path | None = None) -> str:
+    """`tokenUrl` of the client-credentials flow the root `security` names, as written (`/oauth/token`)."""
+    document = load_document(path)
+    schemes = document["components"]["securitySchemes"]
+    for requirement in document.get("security", []):
+        for name in requirement:
+            flow = schemes[name].get("flows", {}).get("clientCredentials")
+            if flow:
+                return str(flow["tokenUrl"])
+    raise ValueError("the contract's root security names no OAuth 2.0 client-credentials flow")
+
+
+def token_url(api_base_url: str, path: Path | None = None) -> str:
+    """The token endpoint for an API served at `api_base_url` (such as `https://pbx.example.com/api/ver1.0`).
+
+    `tokenUrl` is relative to the served document's own URL (`<base URL>/openapi.yaml`), so `/oauth/token`
+    lands on the host's root, not under the base URL.
+    """
+    return urljoin(f"{api_base_url.rstrip('/')}/{SERVED_SPEC_NAME}", token_url_reference(path))
+
+
+def token_path(path: Path | None = None) -> str:
+    """The token endpoint's path on the API's host (`/oauth/token`)."""
+    return urlsplit(token_url("http://host" + api_base_path(path), path)).path
+
+
+# --- schemas and their validator --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    """One way an instance breaks a schema: where (a path into the instance), what, and the keyword."""
+
+    path: tuple[str | int, ...]
+    message: str
+    keyword: str
+
+    @property
+    def where(self) -> str:
+        """The path as text, `(root)` for the instance itself."""
+        return "/".join(str(part) for part in self.path) or "(root)"
+
+
+class SchemaValidator:
+    """A compiled schema of the contract (jsonschema-rs, Draft 2020-12, formats checked).
+
+    The one validator stack of the kit: the emulator's PUT and seed, the suite's checks and its false-positive
+    filter, and the tests all judge with it, and so agree with schemathesis, which uses jsonschema-rs too
+    (ECMA-262 patterns, RFC 5321 e-mail addresses). The contract's named formats are added (`iana-time-zone`),
+    and OpenAPI's integer formats (int32, int64) bound the value, as OpenAPI says they do.
+    """
+
+    def __init__(self, schema: Mapping[str, Any], path: Path | None = None) -> None:
+        self._validator = jsonschema_rs.validator_for(
+            _with_integer_ranges(_anchor_refs(schema)),
+            registry=_registry(path),
+            validate_formats=True,
+            formats={TIME_ZONE_FORMAT: is_time_zone},
+        )
+
+    def is_valid(self, instance: Any) -> bool:
+        return bool(self._validator.is_valid(instance))
+
+    def iter_errors(self, instance: Any) -> Iterator[SchemaError]:
+        for error in self._validator.iter_errors(instance):
+            yield SchemaError(tuple(error.instance_path), str(error.message), _keyword(error))
+
+    def first_error(self, instance: Any) -> SchemaError | None:
+        """The first error, or None when the instance is valid."""
+        return next(self.iter_errors(instance), None)
+
+
+def _keyword(error: jsonschema_rs.ValidationError) -> str:
+    schema_path = list(error.schema_path)
+    return str(schema_path[-1]) if schema_path else ""
 
 
 @cache
-def _registry(path: Path | None = None) -> referencing.Registry:
-    resource = referencing.Resource.from_contents(dict(load_document(path)), default_specification=DRAFT202012)
-    return referencing.Registry().with_resource(_DOCUMENT_URI, resource)
-
-
-def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    """`pattern` read as JSON Schema says, with ECMA-262 regular expressions, as schemathesis and the emulator
-    (jsonschema-rs) read it: Python's `$` also matches before a final newline, ECMA's only at the very end."""
-    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-@cache
-def _ecma_regex(pattern: str) -> re.Pattern[str]:
-    translated, in_class, escaped = [], False, False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "[":
-            in_class = True
-        elif char == "]":
-            in_class = False
-        elif char == "$" and not in_class:
-            char = r"\Z"
-        translated.append(char)
-    return re.compile("".join(translated))
-
-
-_ContractValidator = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
-
-
-def schema_validator(schema: Mapping[str, Any], path: Path | None = None) -> jsonschema.protocols.Validator:
-    """A Draft 2020-12 validator for a schema taken from the document; its local `$ref`s resolve in the document."""
-    return _ContractValidator(_anchor_refs(schema), registry=_registry(path), format_checker=format_checker())
+def _registry(path: Path | None = None) -> jsonschema_rs.Registry:
+    document = _with_integer_ranges(copy.deepcopy(dict(load_document(path))))
+    return jsonschema_rs.Registry([(DOCUMENT_URI, document)])
 
 
 def _anchor_refs(node: Any) -> Any:
     """A copy of `node` whose local `$ref`s name the document, so they resolve wherever the schema was taken from."""
     if isinstance(node, Mapping):
         return {
-            key: _DOCUMENT_URI + value if key == "$ref" and str(value).startswith("#") else _anchor_refs(value)
+            key: DOCUMENT_URI + value if key == "$ref" and str(value).startswith("#") else _anchor_refs(value)
             for key, value in node.items()
         }
     if isinstance(node, list):
@@ -108,8 +174,31 @@ def _anchor_refs(node: Any) -> Any:
     return node
 
 
+def _with_integer_ranges(node: Any) -> Any:
+    """`node` with every `format: int32`/`int64` schema also bounded by `minimum`/`maximum` of its range.
+
+    JSON Schema validators leave these formats unchecked for numbers; OpenAPI defines them as the range.
+    """
+    if isinstance(node, dict):
+        node = {key: _with_integer_ranges(value) for key, value in node.items()}
+        bounds = INTEGER_FORMATS.get(node.get("format", "")) if isinstance(node.get("format"), str) else None
+        if bounds is not None:
+            low, high = bounds
+            node["minimum"] = max(node.get("minimum", low), low)
+            node["maximum"] = min(node.get("maximum", high), high)
+        return node
+    if isinstance(node, list):
+        return [_with_integer_ranges(item) for item in node]
+    return node
+
+
+def schema_validator(schema: Mapping[str, Any], path: Path | None = None) -> SchemaValidator:
+    """A validator for a schema taken from the document; its local `$ref`s resolve in the document."""
+    return SchemaValidator(schema, path)
+
+
 @cache
-def validator(schema_name: str, path: Path | None = None) -> jsonschema.protocols.Validator:
+def validator(schema_name: str, path: Path | None = None) -> SchemaValidator:
     """A validator for `#/components/schemas/<schema_name>`."""
     return schema_validator({"$ref": f"#/components/schemas/{schema_name}"}, path)
 
@@ -119,9 +208,7 @@ def schema_properties(schema_name: str, path: Path | None = None) -> Mapping[str
     """The properties of a named schema, each with its `$ref` followed (cached: read-only)."""
     document = load_document(path)
     properties = resolve(document, f"#/components/schemas/{schema_name}").get("properties", {})
-    return MappingProxyType(
-        {name: resolve(document, node["$ref"]) if "$ref" in node else node for name, node in properties.items()}
-    )
+    return MappingProxyType({name: deref(node, path) for name, node in properties.items()})
 
 
 @cache
@@ -134,3 +221,91 @@ def read_only_fields(path: Path | None = None) -> frozenset[str]:
 def writable_fields(path: Path | None = None) -> frozenset[str]:
     """Fields a client may change: the properties of `ClientUpdate`."""
     return frozenset(schema_properties("ClientUpdate", path))
+
+
+def is_nullable(schema: Mapping[str, Any]) -> bool:
+    """Whether a field's schema allows `null` (`type: [string, 'null']`)."""
+    kind = schema.get("type")
+    return kind == "null" or (isinstance(kind, list) and "null" in kind)
+
+
+def integer_range(schema: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The range an integer schema's OpenAPI format (int32, int64) allows, or None."""
+    name = schema.get("format")
+    return INTEGER_FORMATS.get(name) if isinstance(name, str) else None
+
+
+# --- what the document's examples say ---------------------------------------------------------------------
+
+
+def example_value(name: str, path: Path | None = None) -> Any:
+    """The value of `#/components/examples/<name>`."""
+    return load_document(path)["components"]["examples"][name]["value"]
+
+
+def error_message(example_name: str, path: Path | None = None) -> str:
+    """The `message` of an error example (`ClientNotFound` -> "Client not found."): the words servers answer."""
+    return str(example_value(example_name, path)["message"])
+
+
+# --- the default seed's demo applications ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoApplication:
+    """An application of the default seed: its App ID and App Secret, access level and client."""
+
+    app_id: str
+    app_secret: str
+    access_level: str
+    client_id: int
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class DemoIdentities:
+    """The three identities a conformance run uses, as the default seed provides them.
+
+    main: an "All" application; readonly: a "Call API" application of the same client; other: an "All"
+    application of another client. None of them belongs to a blocked client.
+    """
+
+    main: DemoApplication
+    readonly: DemoApplication
+    other: DemoApplication
+
+
+@cache
+def demo_applications(seed_path: Path | None = None) -> tuple[DemoApplication, ...]:
+    """Every application of the seed (the bundled default seed unless another is named), in the seed's order."""
+    with open(seed_path or DEFAULT_SEED_PATH, encoding="utf-8") as handle:
+        seed = yaml.safe_load(handle)
+    return tuple(
+        DemoApplication(
+            str(app["app_id"]),
+            str(app["app_secret"]),
+            str(app.get("access_level", "Call API")),
+            int(entry["client"]["id"]),
+            bool(entry.get("blocked", False)),
+        )
+        for entry in seed["clients"]
+        for app in entry.get("applications") or []
+    )
+
+
+def demo_application(app_id: str, seed_path: Path | None = None) -> DemoApplication:
+    """The seed's application with this App ID."""
+    for application in demo_applications(seed_path):
+        if application.app_id == app_id:
+            return application
+    raise KeyError(f"the seed has no application {app_id!r}")
+
+
+@cache
+def demo_identities(seed_path: Path | None = None) -> DemoIdentities:
+    """The seed's first usable client's "All" and "Call API" applications, and an "All" one of another client."""
+    usable = [app for app in demo_applications(seed_path) if not app.blocked]
+    main = next(app for app in usable if app.access_level == "All")
+    readonly = next(app for app in usable if app.client_id == main.client_id and app.access_level == "Call API")
+    other = next(app for app in usable if app.client_id != main.client_id and app.access_level == "All")
+    return DemoIdentities(main=main, readonly=readonly, other=other)

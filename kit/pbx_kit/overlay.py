@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonpath
-import jsonschema
+import jsonschema_rs
 import yaml
 
 ALLOW_NO_MATCH = "x-allow-no-match"
@@ -78,9 +78,11 @@ def parse_overlay(text: str, name: str) -> Overlay:
     if schema_path is None:
         supported = ", ".join(f"{v}.x" for v in _SCHEMA_BY_VERSION)
         raise OverlayError(f"{name}: unsupported overlay version {version!r} (supported: {supported})")
-    problems = sorted(_schema_validator(schema_path).iter_errors(document), key=lambda e: list(e.absolute_path))
+    problems = sorted(
+        _schema_validator(schema_path).iter_errors(document), key=lambda e: list(map(str, e.instance_path))
+    )
     if problems:
-        where = "/".join(str(part) for part in problems[0].absolute_path) or "(document)"
+        where = "/".join(str(part) for part in problems[0].instance_path) or "(document)"
         raise OverlayError(f"{name}: does not follow the Overlay {version} schema at {where}: {problems[0].message}")
     for index, action in enumerate(document["actions"]):
         _check_action_shape(name, index, action)
@@ -88,9 +90,9 @@ def parse_overlay(text: str, name: str) -> Overlay:
 
 
 @cache
-def _schema_validator(path: Path) -> jsonschema.protocols.Validator:
+def _schema_validator(path: Path) -> jsonschema_rs.Validator:
     schema = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return jsonschema_rs.validator_for(schema)
 
 
 def _check_action_shape(name: str, index: int, action: dict[str, Any]) -> None:
