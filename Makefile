@@ -12,11 +12,12 @@ SPEC    := openapi.yaml
 PYTHON_DEPS := $(VENV)/.installed
 NODE_DEPS   := node_modules/.installed
 
-.PHONY: help install lint lint-spec lint-python test bench
+.PHONY: help install lint lint-spec lint-python typecheck test bench
 help:
 	@echo "make conformance   run the conformance suite against a fresh local emulator (the main job)"
 	@echo "make test          every test, the spec lint and the generated-code drift check"
 	@echo "make lint          ruff on our Python, openapi-spec-validator and Spectral on openapi.yaml"
+	@echo "make typecheck     mypy --strict over all our Python (kit, emulator, conformance, generator, bench)"
 	@echo "make emulator      serve the emulator on http://127.0.0.1:8000 with the default seed"
 	@echo "make generate      apply overlays and regenerate the SDK under generated/"
 	@echo "make bench         benchmarks, each side by side with its peer"
@@ -38,6 +39,12 @@ lint: lint-python lint-spec
 lint-python: $(PYTHON_DEPS)
 	$(VENV)/bin/ruff check kit emulator conformance generator bench tests
 	$(VENV)/bin/ruff format --check kit emulator conformance generator bench tests
+
+# mypy --strict (pyproject.toml's [tool.mypy]) over every piece's package and the generator; each benchmark is a
+# script of its own (they share a file name, so one mypy run would see two modules called `bench`).
+typecheck: $(PYTHON_DEPS)
+	$(VENV)/bin/mypy kit/pbx_kit emulator/pbx_emulator conformance/pbx_conformance generator
+	for script in bench/*/*.py; do $(VENV)/bin/mypy "$$script" || exit 1; done
 
 # Zero errors and zero warnings: --fail-severity=warn.
 lint-spec: $(PYTHON_DEPS) $(NODE_DEPS)

@@ -52,7 +52,8 @@ class Overlay:
 
     @property
     def actions(self) -> list[dict[str, Any]]:
-        return self.document["actions"]
+        actions: list[dict[str, Any]] = self.document["actions"]
+        return actions
 
 
 def load_overlay(path: Path | str, name: str | None = None) -> Overlay:
@@ -97,7 +98,7 @@ def _schema_validator(path: Path) -> jsonschema_rs.Validator:
 
 def _check_action_shape(name: str, index: int, action: dict[str, Any]) -> None:
     """Exactly one of update, copy and remove: an action that does two things, or none, is a mistake."""
-    kinds = [kind for kind in ("update", "copy") if kind in action]
+    kinds: list[str] = [kind for kind in ("update", "copy") if kind in action]
     if action.get("remove") is True:
         kinds.append("remove")
     if len(kinds) != 1:
@@ -270,7 +271,10 @@ _Dumper.add_representer(str, _represent_str)
 
 def dump_document(document: Any) -> str:
     """The document as YAML text: same document, same bytes; keys in document order."""
-    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False)
+    text: str = yaml.dump(
+        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False
+    )
+    return text
 
 
 # Variants: which overlays, in which order

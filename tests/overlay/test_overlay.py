@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pbx_kit import contract
 from pbx_kit.overlay import (
     ALLOW_NO_MATCH,
     OverlayError,
@@ -258,6 +259,39 @@ def test_the_sdk_variant_has_no_reference_into_another_schemas_properties() -> N
     references = list(_references(result))
     assert references, "the variant still uses references to whole components"
     assert [ref for ref in references if "/properties/" in ref] == []
+
+
+def _inlining_problems(source: dict, variant: dict) -> list[str]:
+    """Properties the SDK variant lost on the way: each property that refers into another schema's properties in
+    openapi.yaml must hold, in the variant, exactly the rules of what it referred to (an empty `{}` would come out
+    of the generator as `Any`)."""
+    problems = []
+    for schema_name, schema in source["components"]["schemas"].items():
+        for name, node in schema.get("properties", {}).items():
+            ref = node.get("$ref", "") if isinstance(node, dict) else ""
+            if "/properties/" not in ref:
+                continue
+            expected = {k: v for k, v in contract.resolve(source, ref).items() if not k.startswith("x-")}
+            found = variant["components"]["schemas"][schema_name]["properties"].get(name)
+            found = {k: v for k, v in (found or {}).items() if not k.startswith("x-")}
+            if found != expected:
+                problems.append(f"{schema_name}.{name}: {found!r} instead of the rules of {ref}")
+    return problems
+
+
+def test_the_sdk_variant_inlines_every_referenced_property_with_its_rules() -> None:
+    source = contract.load_document()
+    variant = apply_files(ROOT / "openapi.yaml", variant_overlays(ROOT / "overlays", "sdk"))
+    assert _inlining_problems(source, variant) == []
+
+
+def test_the_inlining_guard_catches_a_property_left_empty() -> None:
+    # What a copy action forgotten for a new writable field leaves behind: the `$ref` removed, nothing copied.
+    source = contract.load_document()
+    variant = apply_files(ROOT / "openapi.yaml", variant_overlays(ROOT / "overlays", "sdk"))
+    variant["components"]["schemas"]["ClientUpdate"]["properties"]["timezone"] = {}
+    problems = _inlining_problems(source, variant)
+    assert len(problems) == 1 and problems[0].startswith("ClientUpdate.timezone: {}")
 
 
 def _references(node):
