@@ -16,8 +16,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-from pbx_conformance import driver, local
+from pbx_conformance import local, schemathesis_engine
 from pbx_conformance.settings import PHASES, Settings
 from pbx_emulator.testing import running_emulator
 from pbx_kit import contract
@@ -28,7 +29,7 @@ MAX_EXAMPLES = int(os.environ.get("BENCH_MAX_EXAMPLES", "25"))
 BIN = Path(sys.executable).parent
 
 
-def toml(document: dict, prefix: str = "") -> str:
+def toml(document: dict[str, Any], prefix: str = "") -> str:
     """The small subset of TOML the config document needs: scalars and nested tables."""
     scalars = [(k, v) for k, v in document.items() if not isinstance(v, dict)]
     tables = [(k, v) for k, v in document.items() if isinstance(v, dict)]
@@ -61,7 +62,7 @@ def settings(base_url: str) -> Settings:
 def bare(scratch: Path) -> tuple[float, int]:
     with running_emulator() as server:
         config = scratch / "schemathesis.toml"
-        config.write_text(toml(driver.config_document(settings(server.api_url), server.api_url, SEED)))
+        config.write_text(toml(schemathesis_engine.config_document(settings(server.api_url), server.api_url, SEED)))
         command = [str(BIN / "schemathesis"), "--config-file", str(config), "run", str(contract.spec_path())]
         command += ["-H", f"Authorization: Bearer {server.token()}", "--no-color"]
         started = time.perf_counter()
@@ -76,6 +77,7 @@ def bare(scratch: Path) -> tuple[float, int]:
 def suite(scratch: Path) -> tuple[float, int]:
     with running_emulator() as server:
         s = settings(server.api_url)
+        assert s.main is not None and s.other is not None and s.readonly is not None
         command = [str(BIN / "pbx-conformance"), "run", "--base-url", server.api_url, "--token-url", server.token_url]
         command += ["--client-id", s.main.client_id, "--other-client-id", s.other.client_id]
         command += ["--readonly-client-id", s.readonly.client_id, "--seed", str(SEED)]

@@ -69,7 +69,7 @@ def apply(deviations: list[Deviation], results: Results) -> list[Deviation]:
                 used.add(deviation)
                 break
     for failure in results.failures:
-        cell = results.cells.get((failure.operation, failure.check))
-        if cell is not None and cell.accepted_because:
-            failure.accepted_because = cell.accepted_because
+        accepting = results.cells.get((failure.operation, failure.check))
+        if accepting is not None and accepting.accepted_because:
+            failure.accepted_because = accepting.accepted_because
     return [deviation for deviation in deviations if deviation not in used]

@@ -1,91 +1,376 @@
-"""Checks on single responses, run on every response schemathesis gets and on the suite's own calls.
+"""Every check the suite adds to schemathesis's own, each a plain function named for what it checks, registered
+by the one line above it (see registry.py for the two kinds and their signatures).
 
-Each function takes the operation's label and the response's status, headers and body, and returns a
-failure message, or None when the response passes.
+Response checks take schemathesis's signature `(ctx, response, case)` and raise AssertionError; schemathesis
+runs them on every generated case and the suite on each of its own calls. Scenario checks send their own
+requests: `(ctx, operation)`, raising CheckFailed (with the response that shows it) or Skipped.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-import schemathesis
-from schemathesis.checks import CHECKS
+import httpx
 
 from pbx_conformance import spec
+from pbx_conformance.context import NO_TOKEN, CheckFailed, Context, Skipped
+from pbx_conformance.registry import CaseLike, ResponseLike, response_check, scenario_check
+from pbx_kit import contract
+
+# --- on every response ---------------------------------------------------------------------------
 
 
-def rate_limit_headers_are_present(headers: Mapping[str, str]) -> str | None:
+@response_check(token_endpoint=False)
+def rate_limit_headers_are_present(ctx: Any, response: ResponseLike, case: CaseLike) -> None:
     """Every X-RateLimit-* header of the contract is present, an integer within its schema's bounds,
     and Remaining never exceeds Limit."""
     values: dict[str, int] = {}
-    lowered = {name.lower(): value for name, value in headers.items()}
+    lowered = {name.lower(): value for name, value in response.headers.items()}
     for name, schema in spec.rate_limit_headers().items():
         raw = lowered.get(name.lower())
-        if raw is None:
-            return f"header {name} is missing"
+        if not raw:
+            raise AssertionError(f"header {name} is missing")
         try:
-            value = int(str(raw).strip())
+            value = int(str(raw[0]).strip())
         except ValueError:
-            return f"header {name} is not an integer: {raw!r}"
+            raise AssertionError(f"header {name} is not an integer: {raw[0]!r}") from None
         if "minimum" in schema and value < schema["minimum"]:
-            return f"header {name} is {value}, below its minimum {schema['minimum']}"
+            raise AssertionError(f"header {name} is {value}, below its minimum {schema['minimum']}")
         if "maximum" in schema and value > schema["maximum"]:
-            return f"header {name} is {value}, above its maximum {schema['maximum']}"
+            raise AssertionError(f"header {name} is {value}, above its maximum {schema['maximum']}")
         values[name.lower()] = value
     limit, remaining = values.get("x-ratelimit-limit"), values.get("x-ratelimit-remaining")
     if limit is not None and remaining is not None and remaining > limit:
-        return f"X-RateLimit-Remaining ({remaining}) exceeds X-RateLimit-Limit ({limit})"
-    return None
+        raise AssertionError(f"X-RateLimit-Remaining ({remaining}) exceeds X-RateLimit-Limit ({limit})")
 
 
-def error_body_matches_error_schema(label: str, status: int, body: bytes | str | None) -> str | None:
+@response_check
+def error_body_matches_error_schema(ctx: Any, response: ResponseLike, case: CaseLike) -> None:
     """An error response (4xx, 5xx) has a JSON body valid against the error schema openapi.yaml gives for
     that status (the base `Error` where the status is not documented)."""
+    status, label = response.status_code, case.operation.label
     if status < 400:
-        return None
+        return
     try:
-        document = json.loads(body or b"")
+        document = json.loads(response.content or b"")
     except ValueError:
-        return f"the {status} error body is not JSON"
-    validator = spec.token_error_validator() if label == spec.TOKEN_OPERATION else spec.error_validator(label, status)
-    error = next(iter(validator.iter_errors(document)), None)
+        raise AssertionError(f"the {status} error body is not JSON") from None
+    validator = spec.token_error_validator() if label == spec.token_label() else spec.error_validator(label, status)
+    error = validator.first_error(document)
+    if error is not None:
+        raise AssertionError(
+            f"the {status} error body does not match the error schema at {error.where}: {error.message}"
+        )
+
+
+# --- the suite's own requests --------------------------------------------------------------------
+
+
+# An expired-looking token: a well-formed JWT whose `exp` is 1970. A server must answer it 401.
+EXPIRED_LOOKING_TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJleHAiOjEsInN1YiI6ImRlbW8ifQ.c2lnbmF0dXJl"
+
+
+def _error_status(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("status") if isinstance(body, dict) else None
+
+
+def _expect_error(response: httpx.Response, status: int, reason: str | None, what: str) -> None:
+    if response.status_code != status:
+        raise CheckFailed(f"{what} answered {response.status_code}, expected {status} {reason or ''}".strip(), response)
+    if reason is not None and _error_status(response) != reason:
+        raise CheckFailed(
+            f"{what} answered {status} with status {_error_status(response)!r}, expected {reason!r}", response
+        )
+
+
+def _first_free_text() -> str:
+    fields = spec.free_text_fields()
+    if not fields:
+        raise Skipped("openapi.yaml has no writable free-text field to change")
+    return fields[0]
+
+
+def _put(
+    ctx: Context, operation: spec.Operation, body: dict[str, Any], client_id: str | int = "@me", **kwargs: Any
+) -> httpx.Response:
+    if ctx.no_writes:
+        raise Skipped("--no-writes: no PUT is sent")
+    return ctx.call(operation, client_id, json=body, **kwargs)
+
+
+def _changed_fields(before: Mapping[str, Any], after: Mapping[str, Any], ignore: Iterable[str] = ()) -> list[str]:
+    ignored = set(ignore)
+    return sorted(
+        name for name in before.keys() | after.keys() if name not in ignored and before.get(name) != after.get(name)
+    )
+
+
+# --- identity and aliases -------------------------------------------------------------------------
+
+
+@scenario_check(spec.reads)
+def me_and_numeric_id_are_same_client(ctx: Context, operation: spec.Operation) -> None:
+    """`@me` and the client's own numeric id answer the same client."""
+    me = ctx.client(operation, "@me")
+    identity = spec.identity_field()
+    if identity not in me:
+        raise CheckFailed(f"@me answered a client without its {identity!r}", None)
+    response = ctx.call(operation, me[identity])
+    if response.status_code != 200:
+        raise CheckFailed(
+            f"@me answered client {me[identity]!r}, but that id answers {response.status_code} to the same token",
+            response,
+        )
+    if response.json() != me:
+        differing = _changed_fields(me, response.json())
+        raise CheckFailed(f"@me and id {me[identity]!r} answer different clients (fields {differing})", response)
+
+
+@scenario_check(spec.writes, writes=True)
+def put_is_persisted_and_keeps_unsent_fields(ctx: Context, operation: spec.Operation) -> None:
+    """A PUT answers the stored client, a later GET shows the change, and fields not sent keep their values."""
+    name = _first_free_text()
+    read = spec.read_of(operation)
+    before = ctx.client(read)
+    value = spec.changed_text(before.get(name), spec.field_schemas()[name], f"put {operation.operation_id}")
+    response = _put(ctx, operation, {name: value})
+    if response.status_code != 200:
+        raise CheckFailed(f"a valid PUT of {name!r} answered {response.status_code}, expected 200", response)
+    if response.json().get(name) != value:
+        raise CheckFailed(f"the PUT's answer does not show the new {name!r}", response)
+    after_response = ctx.call(read)
+    after = ctx.client_of(after_response)
+    if after.get(name) != value:
+        raise CheckFailed(
+            f"PUT answered 200 but a later GET shows {name!r} = {after.get(name)!r}: not stored", after_response
+        )
+    changed = _changed_fields(before, after, ignore=[name])
+    if changed:
+        raise CheckFailed(f"fields that were not sent changed: {changed}", after_response)
+
+
+@scenario_check(spec.writes, writes=True)
+def write_is_visible_through_other_path(ctx: Context, operation: spec.Operation) -> None:
+    """A change made through one path reads back at once through the other path."""
+    name = _first_free_text()
+    other_read = spec.other_read(operation)
+    before = ctx.client(other_read)
+    value = spec.changed_text(before.get(name), spec.field_schemas()[name], f"via {operation.operation_id}")
+    response = _put(ctx, operation, {name: value})
+    if response.status_code != 200:
+        raise CheckFailed(f"a valid PUT of {name!r} answered {response.status_code}, expected 200", response)
+    seen = ctx.call(other_read)
+    shown = ctx.client_of(seen).get(name)
+    if shown != value:
+        raise CheckFailed(
+            f"{name!r} changed through {operation.path} but {other_read.path} still shows {shown!r}", seen
+        )
+
+
+@scenario_check(spec.writes, writes=True)
+def read_only_fields_cannot_be_changed(ctx: Context, operation: spec.Operation) -> None:
+    """A PUT of any read-only field answers 400 naming the field, and the field keeps its value."""
+    read = spec.read_of(operation)
+    before = ctx.client(read)
+    # The client's own id is left alone: on a real tenant, a server that let it change would lose the client.
+    names = sorted(contract.read_only_fields() - {spec.identity_field()})
+    problems = []
+    accepted = False
+    for name in names:
+        response = _put(ctx, operation, {name: spec.different_value(name, before.get(name))})
+        accepted = accepted or 200 <= response.status_code < 300
+        if response.status_code != 400:
+            problems.append((f"a PUT of read-only {name!r} answered {response.status_code}, expected 400", response))
+            continue
+        body = response.json()
+        if body.get("field") != name:
+            problems.append((f"the 400 for read-only {name!r} names field {body.get('field')!r}", response))
+    after_response = ctx.call(read)
+    changed = [name for name in _changed_fields(before, ctx.client_of(after_response)) if name in names]
+    if accepted and ctx.on_unexpected_write is not None:
+        ctx.on_unexpected_write()  # put provider-set fields back at once, not only at the end of the run
+    if changed:
+        raise CheckFailed(f"read-only fields changed: {changed}", after_response)
+    if problems:
+        raise CheckFailed(*problems[0])
+
+
+@scenario_check(spec.writes, writes=True)
+def invalid_put_changes_nothing(ctx: Context, operation: spec.Operation) -> None:
+    """A PUT with one valid and one invalid field answers 400 and stores neither."""
+    name = _first_free_text()
+    bad = next((field for field in reversed(spec.free_text_fields() or []) if field != name), None)
+    bad = bad or next(field for field in sorted(contract.writable_fields()) if field != name)
+    read = spec.read_of(operation)
+    before = ctx.client(read)
+    value = spec.changed_text(before.get(name), spec.field_schemas()[name], "invalid put")
+    response = _put(ctx, operation, {name: value, bad: spec.invalid_value(bad)})
+    if response.status_code != 400:
+        raise CheckFailed(f"a PUT with an invalid {bad!r} answered {response.status_code}, expected 400", response)
+    after_response = ctx.call(read)
+    changed = _changed_fields(before, ctx.client_of(after_response))
+    if changed:
+        raise CheckFailed(f"the rejected PUT changed {changed}", after_response)
+
+
+# --- access --------------------------------------------------------------------------------------
+
+
+@scenario_check(spec.operations)
+def other_client_id_is_denied(ctx: Context, operation: spec.Operation) -> None:
+    """Another client's id answers 403 `access_denied` and none of that client's data."""
+    if ctx.other is None:
+        raise Skipped("needs --other-client-id/--other-client-secret (an application of another client)")
+    other_id = ctx.own_id(ctx.other)
+    if other_id == ctx.own_id():
+        raise Skipped("--other-client-id belongs to the same client as --client-id")
+    read = spec.read_of(operation)
+    theirs = ctx.client(read, "@me", identity=ctx.other)
+    if operation.method == "GET":
+        response = ctx.call(operation, other_id)
+    else:
+        name = _first_free_text()
+        # Their own current value: even a server that wrongly accepts it changes nothing.
+        response = _put(ctx, operation, {name: theirs.get(name)}, other_id)
+    _expect_error(response, 403, "access_denied", f"{operation.method} of another client's id {other_id}")
+    leaked = [
+        key for key, value in theirs.items() if isinstance(value, str) and len(value) >= 4 and value in response.text
+    ]
+    if leaked:
+        raise CheckFailed(f"the 403 carries the other client's {leaked}", response)
+
+
+@scenario_check(spec.writes)
+def call_api_application_cannot_write(ctx: Context, operation: spec.Operation) -> None:
+    """A "Call API" application may read its client but its PUT answers 403 `app_access_type_deny`."""
+    if ctx.readonly is None:
+        raise Skipped('needs --readonly-client-id/--readonly-client-secret (a "Call API" application)')
+    current = ctx.client(spec.read_of(operation), "@me", identity=ctx.readonly)
+    name = _first_free_text()
+    response = _put(ctx, operation, {name: current.get(name)}, identity=ctx.readonly)
+    _expect_error(response, 403, "app_access_type_deny", 'a "Call API" application\'s PUT')
+
+
+@scenario_check(spec.operations)
+def invalid_token_is_rejected(ctx: Context, operation: spec.Operation) -> None:
+    """No token, a malformed, an unknown or an expired-looking token answers 401 with a Bearer challenge."""
+    body = None
+    if operation.method == "PUT":
+        if ctx.no_writes:
+            raise Skipped("--no-writes: no PUT is sent")
+        name = _first_free_text()
+        body = {name: ctx.client(spec.read_of(operation)).get(name)}
+    # A real token with a character in front: unknown to the server, yet the report can show it as
+    # `x${PBX_TOKEN}` without giving the token away.
+    tampered = "x" + ctx.main.token()
+    for what, token in (
+        ("no token", NO_TOKEN),
+        ("a malformed token", "Bearer not a token"),
+        ("an unknown token", "Bearer pbx-conformance-unknown-token"),
+        ("an expired-looking token", f"Bearer {EXPIRED_LOOKING_TOKEN}"),
+        ("a tampered token", f"Bearer {tampered}"),
+    ):
+        response = ctx.call(operation, "@me", token=token, json=body)
+        if response.status_code != 401:
+            raise CheckFailed(f"a call with {what} answered {response.status_code}, expected 401", response)
+        if not response.headers.get("www-authenticate", "").lower().startswith("bearer"):
+            raise CheckFailed(f"the 401 for {what} has no `WWW-Authenticate: Bearer` challenge", response)
+
+
+@scenario_check(spec.reads)
+def rate_limit_remaining_decreases(ctx: Context, operation: spec.Operation) -> None:
+    """Over consecutive calls X-RateLimit-Remaining goes down (unless the window resets) and never below 0."""
+    seen: list[tuple[int, int]] = []
+    for _ in range(3):
+        response = ctx.call(operation)
+        try:
+            remaining = int(response.headers["x-ratelimit-remaining"])
+            reset = int(response.headers["x-ratelimit-reset"])
+        except (KeyError, ValueError):
+            raise CheckFailed(
+                "X-RateLimit-Remaining or X-RateLimit-Reset missing or not an integer", response
+            ) from None
+        if remaining < 0:
+            raise CheckFailed(f"X-RateLimit-Remaining is negative ({remaining})", response)
+        if seen and remaining >= seen[-1][0] and reset <= seen[-1][1]:
+            raise CheckFailed(
+                f"X-RateLimit-Remaining went {seen[-1][0]} -> {remaining} within one window: it must go down", response
+            )
+        seen.append((remaining, reset))
+
+
+# --- the token endpoint ---------------------------------------------------------------------------
+
+
+def _token_form(ctx: Context, **changes: str | None) -> dict[str, str]:
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": ctx.main.credentials.client_id,
+        "client_secret": ctx.main.credentials.client_secret,
+    }
+    merged: dict[str, str | None] = {**form, **changes}
+    return {key: value for key, value in merged.items() if value is not None}
+
+
+def _token_error(response: httpx.Response) -> str | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("error") if isinstance(body, dict) else None
+
+
+def _expect_token_error(response: httpx.Response, allowed: set[tuple[int, str]], what: str) -> None:
+    """The answer's (status, error) is one of `allowed`."""
+    found = (response.status_code, _token_error(response))
+    if found not in allowed:
+        expected = " or ".join(f"{status} {error}" for status, error in sorted(allowed))
+        error = f"error {found[1]!r}" if found[1] else "no `error`"
+        raise CheckFailed(f"{what} answered {found[0]} with {error}, expected {expected}", response)
+
+
+@scenario_check(spec.token_endpoint)
+def token_endpoint_issues_a_token(ctx: Context, operation: spec.Operation) -> None:
+    """The right App ID and App Secret get 200 and a token matching the contract's `Token` schema."""
+    response = ctx.token_request(_token_form(ctx))
+    if response.status_code != 200:
+        raise CheckFailed(f"valid credentials answered {response.status_code}, expected 200", response)
+    error = next(iter(spec.token_validator().iter_errors(response.json())), None)
     if error is not None:
         where = error.where
-        return f"the {status} error body does not match the error schema at {where}: {error.message}"
-    return None
+        raise CheckFailed(f"the token answer does not match the Token schema at {where}: {error.message}", response)
 
 
-# The same two checks run on every generated case's response, registered with schemathesis under the same names
-# for the length of a run only, so importing this module changes nothing for other users of schemathesis.
+@scenario_check(spec.token_endpoint)
+def token_endpoint_rejects_wrong_secret(ctx: Context, operation: spec.Operation) -> None:
+    """A known App ID with a wrong App Secret gets 401 `invalid_client` and no token."""
+    wrong = ctx.main.credentials.client_secret + "-wrong"
+    response = ctx.token_request(_token_form(ctx, client_secret=wrong))
+    _expect_token_error(response, {(401, "invalid_client")}, "a wrong App Secret")
 
 
-def _schemathesis_check(check):
-    def run(ctx, response, case) -> bool | None:
-        if check is rate_limit_headers_are_present:
-            problem = check({name: values[0] for name, values in response.headers.items()})
-        else:
-            problem = check(case.operation.label, response.status_code, response.content)
-        if problem:
-            raise AssertionError(problem)
-        return None
-
-    run.__name__ = check.__name__
-    run.__doc__ = check.__doc__
-    return run
+@scenario_check(spec.token_endpoint)
+def token_endpoint_rejects_unknown_grant_type(ctx: Context, operation: spec.Operation) -> None:
+    """A grant type other than client_credentials gets 400 `unsupported_grant_type`."""
+    response = ctx.token_request(_token_form(ctx, grant_type="password"))
+    _expect_token_error(response, {(400, "unsupported_grant_type")}, "grant_type=password")
 
 
-RESPONSE_CHECKS = (rate_limit_headers_are_present, error_body_matches_error_schema)
-
-
-@contextlib.contextmanager
-def registered() -> Iterator[None]:
-    """The response checks registered with schemathesis until the block ends."""
-    for check in RESPONSE_CHECKS:
-        schemathesis.check(_schemathesis_check(check))
-    try:
-        yield
-    finally:
-        for check in RESPONSE_CHECKS:
-            CHECKS.unregister(check.__name__)
+@scenario_check(spec.token_endpoint)
+def token_endpoint_rejects_missing_parameters(ctx: Context, operation: spec.Operation) -> None:
+    """No grant_type gets 400 `invalid_request`; no client credentials get 400 `invalid_request` or 401
+    `invalid_client` (RFC 6749 section 5.2 allows either)."""
+    response = ctx.token_request(_token_form(ctx, grant_type=None))
+    _expect_token_error(response, {(400, "invalid_request")}, "a request without grant_type")
+    for what, changes in (
+        ("a request without client_secret", {"client_secret": None}),
+        ("a request without client credentials", {"client_id": None, "client_secret": None}),
+    ):
+        response = ctx.token_request(_token_form(ctx, **changes))
+        _expect_token_error(response, {(400, "invalid_request"), (401, "invalid_client")}, what)

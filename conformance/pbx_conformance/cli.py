@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from pbx_conformance.runner import COULD_NOT_RUN, CouldNotRun, execute
+from pbx_conformance.run import COULD_NOT_RUN, CouldNotRun, execute
 from pbx_conformance.settings import UsageError, parser, settings_from
 
 

@@ -7,12 +7,25 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+import schemathesis
 
-from pbx_conformance import checks, exchange, spec
+from pbx_conformance import exchange, registry, spec
 from pbx_conformance.oauth import TokenSource
 from pbx_conformance.results import Failure, Results
 
 NO_TOKEN = object()
+
+
+@dataclass(frozen=True)
+class OwnOperation:
+    label: str
+
+
+@dataclass(frozen=True)
+class OwnCase:
+    """The case of one of the suite's own calls, as a response check reads it (`case.operation.label`)."""
+
+    operation: OwnOperation
 
 
 class CheckFailed(Exception):
@@ -66,7 +79,9 @@ class Context:
         self.hold_to_response_checks(operation.label, response, self.trail[-1])
         return response
 
-    def _send(self, operation: spec.Operation, client_id, source: TokenSource, token: Any, json: Any):
+    def _send(
+        self, operation: spec.Operation, client_id: str | int, source: TokenSource, token: Any, json: Any
+    ) -> httpx.Response:
         headers = {"Accept": "application/json"}
         shown = None
         if token is None:
@@ -99,35 +114,34 @@ class Context:
         self.trail.append(exchange.from_httpx(response, body=urlencode(shown, safe="${}")))
         self.trail[-1].response_body = exchange.redact_token(self.trail[-1].response_body)
         self._shown[id(response)] = self.trail[-1]
-        self.results.request(spec.TOKEN_OPERATION)
-        self.hold_to_response_checks(spec.TOKEN_OPERATION, response, self.trail[-1])
+        self.results.request(spec.token_label())
+        self.hold_to_response_checks(spec.token_label(), response, self.trail[-1])
         return response
 
     def hold_to_response_checks(self, label: str, response: httpx.Response, shown: exchange.Exchange) -> None:
-        found = {
-            checks.error_body_matches_error_schema.__name__: checks.error_body_matches_error_schema(
-                label, response.status_code, response.content
-            )
-        }
-        if label != spec.TOKEN_OPERATION:
-            found[checks.rate_limit_headers_are_present.__name__] = checks.rate_limit_headers_are_present(
-                response.headers
-            )
-        for name, problem in found.items():
-            if problem is None:
-                self.results.passed(label, name)
-            else:
+        """Every registered response check, called with schemathesis's signature as schemathesis calls it."""
+        as_schemathesis = schemathesis.Response.from_httpx(response, verify=True)
+        case = OwnCase(OwnOperation(label))
+        token_endpoint = label == spec.token_label()
+        for check in registry.response_checks():
+            if token_endpoint and not check.token_endpoint:
+                continue
+            try:
+                check.function(None, as_schemathesis, case)
+            except AssertionError as problem:
+                message = str(problem) or f"{check.name} failed"
                 self.results.failed(
-                    Failure(check=name, operation=label, message=problem, exchange=shown),
-                    key=problem,
+                    Failure(check=check.name, operation=label, message=message, exchange=shown), key=message
                 )
+            else:
+                self.results.passed(label, check.name)
 
-    def client(self, operation: spec.Operation, client_id: str | int = "@me", **kwargs) -> dict:
+    def client(self, operation: spec.Operation, client_id: str | int = "@me", **kwargs: Any) -> dict[str, Any]:
         """A GET that must answer 200 with a client; anything else fails the check that asked."""
         return self.client_of(self.call(operation, client_id, **kwargs))
 
     @staticmethod
-    def client_of(response: httpx.Response) -> dict:
+    def client_of(response: httpx.Response) -> dict[str, Any]:
         """The client a GET answered; CheckFailed unless it is 200 with a JSON object."""
         if response.status_code != 200:
             raise CheckFailed(f"reading the client answered {response.status_code}, expected 200", response)
@@ -145,5 +159,5 @@ class Context:
         key = identity.credentials.client_id
         if key not in self._client_ids:
             body = self.client(spec.reads()[0], "@me", identity=identity)
-            self._client_ids[key] = body.get(spec.identity_field())
+            self._client_ids[key] = body.get(spec.identity_field() or "")
         return self._client_ids[key]

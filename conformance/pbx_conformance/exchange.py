@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 import re
 import shlex
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from schemathesis.engine.recorder import Interaction
 
 # Headers whose values are credentials: never written to a report or the console.
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
@@ -28,7 +33,7 @@ class Exchange:
     # deliberately bad value a check sent. None: the request had no Authorization header.
     authorization: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "request": {
                 "method": self.method,
@@ -69,7 +74,7 @@ def _shell(text: str) -> str:
     return shlex.quote(text)
 
 
-def redact_headers(headers) -> dict[str, str]:
+def redact_headers(headers: Mapping[str, str]) -> dict[str, str]:
     return {name: ("[redacted]" if name.lower() in SECRET_HEADERS else value) for name, value in headers.items()}
 
 
@@ -103,7 +108,7 @@ def text(content: bytes | str | None) -> str | None:
     return content if len(content) <= BODY_LIMIT else content[:BODY_LIMIT] + f"... [{len(content)} chars]"
 
 
-def from_httpx(response, authorization: str | None = None, body: str | None = None) -> Exchange:
+def from_httpx(response: httpx.Response, authorization: str | None = None, body: str | None = None) -> Exchange:
     """`authorization` is how the reproduction sends the Authorization header (see Exchange); `body`, when
     given, is the request body as the report shows it (secrets as variables)."""
     request = response.request
@@ -123,7 +128,7 @@ def from_httpx(response, authorization: str | None = None, body: str | None = No
     )
 
 
-def from_schemathesis(interaction) -> Exchange:
+def from_schemathesis(interaction: Interaction) -> Exchange:
     """From a schemathesis recorder's Interaction (headers are lists of values there)."""
     request, response = interaction.request, interaction.response
     headers = {name: values[0] if isinstance(values, list) else values for name, values in request.headers.items()}

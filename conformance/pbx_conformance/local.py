@@ -7,11 +7,17 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from pbx_conformance.settings import Credentials, Settings
+from pbx_kit import contract
 
-# The default seed's demo applications (emulator/seed.yaml, also printed in the README).
-DEMO = Credentials("demo-app", "demo-secret")
-DEMO_OTHER = Credentials("other-app", "other-secret")
-DEMO_READONLY = Credentials("demo-readonly", "demo-readonly-secret")
+
+def _credentials(application: contract.DemoApplication) -> Credentials:
+    return Credentials(application.app_id, application.app_secret)
+
+
+# The default seed's demo applications, as pbx_kit.contract reads them from the emulator's seed.
+DEMO = _credentials(contract.demo_identities().main)
+DEMO_OTHER = _credentials(contract.demo_identities().other)
+DEMO_READONLY = _credentials(contract.demo_identities().readonly)
 
 
 @contextlib.contextmanager

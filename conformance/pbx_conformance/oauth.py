@@ -9,8 +9,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
+from schemathesis import AuthContext, Case
 
 from pbx_conformance.settings import Credentials
 
@@ -96,11 +98,10 @@ def schemathesis_provider(source: TokenSource) -> type:
     """
 
     class ClientCredentialsAuth:
-        def get(self, case, context) -> str:
+        def get(self, case: Case[Any], context: AuthContext) -> str:
             return source.fetch()
 
-        def set(self, case, data: str, context) -> None:
-            case.headers = case.headers or {}
+        def set(self, case: Case[Any], data: str, context: AuthContext) -> None:
             case.headers["Authorization"] = f"Bearer {data}"
 
     return ClientCredentialsAuth

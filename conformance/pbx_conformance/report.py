@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from pbx_conformance import exchange, spec
 from pbx_conformance.results import Results, Verdict
+
+if TYPE_CHECKING:
+    from pbx_conformance.baseline import Deviation
+    from pbx_conformance.restore import RestoreReport
+    from pbx_conformance.settings import Settings
 
 CELL_TEXT = {Verdict.PASSED: "pass", Verdict.FAILED: "FAIL", Verdict.SKIPPED: "skip", Verdict.ACCEPTED: "accepted"}
 
 
 def operation_order(results: Results) -> list[str]:
     """The contract's operations in its order, then the token endpoint, then anything else seen."""
-    known = [operation.label for operation in spec.operations()] + [spec.TOKEN_OPERATION]
+    known = [operation.label for operation in spec.operations()] + [spec.token_label()]
     seen = {operation for operation, _ in results.cells} | set(results.requests)
     return [label for label in known if label in seen] + sorted(seen - set(known))
 
@@ -30,7 +36,7 @@ def short_name(label: str) -> str:
     for operation in spec.operations():
         if operation.label == label:
             return operation.operation_id
-    return "token" if label == spec.TOKEN_OPERATION else label
+    return "token" if label == spec.token_label() else label
 
 
 def cell_text(results: Results, operation: str, check: str) -> str:
@@ -43,6 +49,59 @@ def cell_text(results: Results, operation: str, check: str) -> str:
     if cell.verdict is Verdict.PASSED:
         return f"{text} {cell.passed}"
     return text
+
+
+def document(
+    settings: Settings,
+    seed: int,
+    results: Results,
+    restored: RestoreReport | None,
+    unused: list[Deviation],
+    duration: float,
+) -> dict[str, Any]:
+    verdicts = results.verdicts()
+    return {
+        "verdict": "passed" if results.conforms else "failed",
+        "base_url": settings.base_url,
+        "seed": seed,
+        "duration": duration,
+        "settings": {
+            "phases": list(settings.phases),
+            "max_examples": settings.max_examples,
+            "max_time": settings.max_time,
+            "no_writes": settings.no_writes,
+            "identities": {
+                "main": settings.main.client_id if settings.main else None,
+                "other": settings.other.client_id if settings.other else None,
+                "readonly": settings.readonly.client_id if settings.readonly else None,
+            },
+            "baseline": str(settings.baseline) if settings.baseline else None,
+        },
+        "summary": {verdict.value: verdicts.get(verdict, 0) for verdict in Verdict},
+        "requests": sum(results.requests.values()),
+        "requests_by_operation": dict(results.requests),
+        "generated_cases": results.generated_cases,
+        "generated_cases_by_phase": dict(results.cases_by_phase),
+        "cases_fingerprint": results.fingerprint.hexdigest(),
+        "results": [
+            {
+                "operation": operation,
+                "check": check,
+                "verdict": cell.verdict.value,
+                "passed": cell.passed,
+                "failed": cell.failed,
+                "skipped_because": cell.skipped_because,
+                "accepted_because": cell.accepted_because,
+            }
+            for (operation, check), cell in sorted(results.cells.items())
+        ],
+        "failures": [failure.to_dict() for failure in results.failures],
+        "failed_checks": sorted(results.failed_checks()),
+        "restore": restored.to_dict() if restored else None,
+        "baseline_unused": [deviation.describe() for deviation in unused],
+        "notes": results.notes + [f"baseline entry matched nothing: {d.describe()}" for d in unused],
+        "errors": results.errors,
+    }
 
 
 def console(document: dict[str, Any], results: Results) -> str:
@@ -78,8 +137,8 @@ def console(document: dict[str, Any], results: Results) -> str:
     return "\n".join(out)
 
 
-def _skips(results: Results):
-    reasons = {}
+def _skips(results: Results) -> Iterator[tuple[str, str, str]]:
+    reasons: dict[tuple[str, str], list[str]] = {}
     for (operation, check), cell in sorted(results.cells.items()):
         if cell.verdict is Verdict.SKIPPED and cell.skipped_because:
             reasons.setdefault((check, cell.skipped_because), []).append(operation)
@@ -171,8 +230,9 @@ def as_html(document: dict[str, Any], results: Results) -> str:
             parts.append(
                 f"<details><summary>Every step, in order ({len(failure.steps)})</summary><ol>{steps}</ol></details>"
             )
-        if failure.curl():
-            parts.append(f"<h4>Reproduce (one line)</h4><pre>{e(failure.curl())}</pre>")
+        reproduction = failure.curl()
+        if reproduction:
+            parts.append(f"<h4>Reproduce (one line)</h4><pre>{e(reproduction)}</pre>")
         mark = "accepted" if failure.accepted_because else "failed"
         summary = f"[{mark}] {failure.check} — {failure.operation}" + (
             f" ({failure.phase} phase)" if failure.phase else ""
@@ -198,7 +258,7 @@ To reproduce a request, fetch a token and <code>export PBX_TOKEN=...</code>.</p>
 """
 
 
-def _exchange_html(x, title: str | None) -> str:
+def _exchange_html(x: exchange.Exchange, title: str | None) -> str:
     e = html.escape
     request = f"{x.method} {x.url}\n" + "".join(f"{k}: {v}\n" for k, v in x.request_headers.items())
     request += "\n" + exchange.pretty(x.request_body)

@@ -1,12 +1,13 @@
 """Puts the client back as it was before the run: every field the run changed gets its original value.
 
 The snapshot is taken before the first request that may write; `restore()` runs in a `finally`, so it
-also runs when the run fails or is interrupted (SIGINT, SIGTERM; see runner.interrupts_raise).
+also runs when the run fails or is interrupted (SIGINT, SIGTERM; see run.Interruption).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from pbx_conformance import spec
 from pbx_conformance.context import Context
@@ -20,7 +21,7 @@ class RestoreReport:
     not_restored: list[str] = field(default_factory=list)
     error: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "changed": self.changed,
             "restored": self.restored,
@@ -32,7 +33,7 @@ class RestoreReport:
 @dataclass
 class RestoreGuard:
     ctx: Context
-    snapshot: dict | None = None
+    snapshot: dict[str, Any] | None = None
 
     @property
     def write(self) -> spec.Operation:
@@ -58,26 +59,28 @@ class RestoreGuard:
             report.error = f"restore stopped: {type(error).__name__}: {error}"[:300]
         return report
 
-    def _current(self) -> dict:
+    def _current(self) -> dict[str, Any]:
         response = self.ctx.call(self.read)
         return response.json() if response.status_code == 200 else {}
 
     def _restore(self, report: RestoreReport) -> None:
+        snapshot = self.snapshot
+        assert snapshot is not None  # restore() returns early without one
         current = self._current()
         if not current:
             report.error = "the client could not be read back to restore it"
             return
-        changed = [name for name in self.snapshot if current.get(name) != self.snapshot[name]]
+        changed = [name for name in snapshot if current.get(name) != snapshot[name]]
         report.changed = changed
         if not changed:
             return
         writable = [name for name in changed if name in contract.writable_fields()]
         if writable:
-            self.ctx.call(self.write, json={name: self.snapshot[name] for name in writable})
+            self.ctx.call(self.write, json={name: snapshot[name] for name in writable})
         # A server that let read-only fields change may let them change back; try each on its own.
         for name in changed:
             if name not in writable:
-                self.ctx.call(self.write, json={name: self.snapshot[name]})
+                self.ctx.call(self.write, json={name: snapshot[name]})
         after = self._current()
-        report.restored = [name for name in changed if after.get(name) == self.snapshot[name]]
+        report.restored = [name for name in changed if after.get(name) == snapshot[name]]
         report.not_restored = [name for name in changed if name not in report.restored]

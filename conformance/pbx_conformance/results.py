@@ -6,6 +6,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from pbx_conformance.exchange import Exchange
 
@@ -38,7 +39,7 @@ class Failure:
             return " ; ".join(step.curl() for step in self.steps)
         return self.exchange.curl() if self.exchange else None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "check": self.check,
             "operation": self.operation,
@@ -74,15 +75,15 @@ class Cell:
 class Results:
     cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
-    requests: Counter = field(default_factory=Counter)
+    requests: Counter[str] = field(default_factory=Counter)
     generated_cases: int = 0
-    cases_by_phase: Counter = field(default_factory=Counter)
+    cases_by_phase: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # Digest of every generated case (method, URL, body) in order: the same seed against the same server
     # gives the same digest.
     fingerprint: hashlib._Hash = field(default_factory=hashlib.sha256)
-    _failure_keys: set = field(default_factory=set)
+    _failure_keys: set[tuple[str, str, object]] = field(default_factory=set)
 
     def cell(self, operation: str, check: str) -> Cell:
         return self.cells.setdefault((operation, check), Cell())
@@ -106,7 +107,7 @@ class Results:
     def request(self, operation: str, count: int = 1) -> None:
         self.requests[operation] += count
 
-    def verdicts(self) -> Counter:
+    def verdicts(self) -> Counter[Verdict]:
         return Counter(cell.verdict for cell in self.cells.values())
 
     @property

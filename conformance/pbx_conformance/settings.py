@@ -6,6 +6,9 @@ import argparse
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
+
+from pbx_kit import contract
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 ENV_PREFIX = "PBX_"
@@ -46,11 +49,17 @@ class Settings:
 
 
 # (option, environment variable, help). The variable is the option's name in capitals with PBX_ in front.
-OPTIONS: list[tuple[str, dict]] = [
-    ("--base-url", {"help": "the API's base URL, https://HOST/api/ver1.0 (none: start the local emulator)"}),
+OPTIONS: list[tuple[str, dict[str, str]]] = [
+    ("--base-url", {"help": f"the API's base URL, https://HOST{contract.api_base_path()} (none: the local emulator)"}),
     ("--client-id", {"help": 'App ID of an "All" application of the client under test'}),
     ("--client-secret", {"help": "its App Secret"}),
-    ("--token-url", {"help": "the OAuth 2.0 token endpoint (default: the host's /oauth/token)"}),
+    (
+        "--token-url",
+        {
+            "help": "the OAuth 2.0 token endpoint (default: "
+            f"{contract.token_url('https://HOST' + contract.api_base_path())})"
+        },
+    ),
     ("--other-client-id", {"help": "App ID of an application of ANOTHER client, for the isolation checks"}),
     ("--other-client-secret", {"help": "its App Secret"}),
     ("--readonly-client-id", {"help": 'App ID of a "Call API" application of the same client'}),
@@ -71,7 +80,7 @@ def env_name(option: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """Bad arguments end in UsageError: one line, exit code 2, like every other reason a run cannot happen."""
 
-    def error(self, message: str):
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
@@ -100,7 +109,7 @@ def parser() -> argparse.ArgumentParser:
 def _value(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -> str | None:
     given = getattr(namespace, option.removeprefix("--").replace("-", "_"))
     if given is not None:
-        return given
+        return str(given)
     return environ.get(env_name(option)) or None
 
 
@@ -116,7 +125,7 @@ def _integer(text: str | None, option: str, *, minimum: int) -> int | None:
     return number
 
 
-def _credentials(namespace, environ, prefix: str, what: str) -> Credentials | None:
+def _credentials(namespace: argparse.Namespace, environ: dict[str, str], prefix: str, what: str) -> Credentials | None:
     client_id = _value(namespace, f"--{prefix}client-id", environ)
     secret = _value(namespace, f"--{prefix}client-secret", environ)
     if client_id is None and secret is None:
@@ -167,11 +176,3 @@ def settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None 
         baseline=Path(baseline) if baseline else None,
         no_writes=_flag(namespace, "--no-writes", environ),
     )
-
-
-def default_token_url(base_url: str) -> str:
-    """The host's root /oauth/token: the token endpoint is not under the API's base URL."""
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}/oauth/token"

@@ -12,8 +12,6 @@ from typing import Any
 
 from pbx_kit import contract, formats
 
-TOKEN_OPERATION = "POST /oauth/token"
-
 
 @dataclass(frozen=True)
 class Operation:
@@ -32,13 +30,42 @@ class Operation:
 
 @cache
 def operations() -> tuple[Operation, ...]:
+    """The API's operations: those served under its base URL.
+
+    An operation with its own `servers` (on the path item or the operation) lives elsewhere on the host: that is
+    the token endpoint (on the host's root), held by the token-endpoint checks, never fuzzed.
+    """
     document = contract.load_document()
     return tuple(
-        Operation(method.upper(), path, node["operationId"])
+        Operation(method.upper(), path, str(node["operationId"]))
         for path, item in document["paths"].items()
+        if "servers" not in item
         for method, node in item.items()
-        if isinstance(node, dict) and "operationId" in node
+        if isinstance(node, dict) and "operationId" in node and "servers" not in node
     )
+
+
+@cache
+def token_label() -> str:
+    """The report's name of the token endpoint, as schemathesis would label it: `POST <token path>`."""
+    return f"POST {contract.token_path()}"
+
+
+@cache
+def foreign_paths() -> tuple[str, ...]:
+    """Paths of the document not served under the API's base URL (the token endpoint, if described there)."""
+    document = contract.load_document()
+    return tuple(
+        path
+        for path, item in document["paths"].items()
+        if "servers" in item or any(isinstance(node, dict) and "servers" in node for node in item.values())
+    )
+
+
+def token_endpoint() -> tuple[Operation, ...]:
+    """The token endpoint, as the one operation the token-endpoint checks run on."""
+    method, path = token_label().split(" ", 1)
+    return (Operation(method, path, "token"),)
 
 
 def reads() -> tuple[Operation, ...]:
@@ -67,7 +94,7 @@ def _deref(node: Any) -> Any:
 
 
 @cache
-def response_schema(label: str, status: int) -> dict | None:
+def response_schema(label: str, status: int) -> dict[str, Any] | None:
     """The JSON schema of the documented response `status` of an operation, or None if not documented."""
     document = contract.load_document()
     method, path = label.split(" ", 1)
@@ -84,30 +111,30 @@ def response_schema(label: str, status: int) -> dict | None:
 
 
 @cache
-def error_validator(label: str, status: int):
+def error_validator(label: str, status: int) -> contract.SchemaValidator:
     """Validator of an error body: the documented response's schema, else the contract's base `Error`."""
     schema = response_schema(label, status) or {"$ref": "#/components/schemas/Error"}
     return contract.schema_validator(schema)
 
 
 @cache
-def token_error_validator():
+def token_error_validator() -> contract.SchemaValidator:
     """Validator of a token-endpoint error (RFC 6749 section 5.2), from `x-token-endpoint` of the contract."""
     return contract.schema_validator(_token_endpoint()["error"])
 
 
 @cache
-def token_validator():
+def token_validator() -> contract.SchemaValidator:
     return contract.schema_validator(_token_endpoint()["response"])
 
 
-def _token_endpoint() -> dict:
+def _token_endpoint() -> dict[str, Any]:
     schemes = contract.load_document()["components"]["securitySchemes"]
     return next(scheme["x-token-endpoint"] for scheme in schemes.values() if "x-token-endpoint" in scheme)
 
 
 @cache
-def rate_limit_headers() -> dict[str, dict]:
+def rate_limit_headers() -> dict[str, dict[str, Any]]:
     """The rate-limit headers every response carries, each with its schema: the `X-RateLimit-*` headers."""
     headers = contract.load_document()["components"]["headers"]
     return {name: _deref(node)["schema"] for name, node in headers.items() if name.lower().startswith("x-ratelimit")}
@@ -117,12 +144,12 @@ def field_schemas() -> Mapping[str, Any]:
     return contract.schema_properties("Client")
 
 
-def _types(schema: dict) -> set[str]:
+def _types(schema: Mapping[str, Any]) -> set[str]:
     kind = schema.get("type")
     return set(kind) if isinstance(kind, list) else {kind} if kind else set()
 
 
-def is_free_text(schema: dict) -> bool:
+def is_free_text(schema: Mapping[str, Any]) -> bool:
     """A string field with no pattern, format or enum: any short text is a valid value."""
     return "string" in _types(schema) and not ({"pattern", "format", "enum", "const"} & set(schema))
 
@@ -133,7 +160,7 @@ def free_text_fields() -> list[str]:
     return [name for name in schemas if name in contract.writable_fields() and is_free_text(schemas[name])]
 
 
-def changed_text(current: Any, schema: dict, tag: str) -> str:
+def changed_text(current: Any, schema: Mapping[str, Any], tag: str) -> str:
     """A valid value for a free-text field that differs from `current`."""
     value = f"pbx-conformance {tag}"
     if value == current:
@@ -179,7 +206,7 @@ def identity_field() -> str | None:
 
 
 @cache
-def request_body_validator(label: str):
+def request_body_validator(label: str) -> contract.SchemaValidator | None:
     """Validator of an operation's JSON request body (with the OpenAPI integer formats), or None."""
     method, path = label.split(" ", 1)
     node = contract.load_document()["paths"].get(path, {}).get(method.lower())

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pbx_conformance import local, runner
+from pbx_conformance import local, run
 from pbx_conformance.settings import PHASES, Settings
 
 # Small and bounded: the whole conformance test module stays within a few minutes on 2 cores.
@@ -50,6 +50,6 @@ def settings_for(server, report_dir: Path, **changes) -> Settings:
 
 def run_suite(server, report_dir: Path, **changes) -> Outcome:
     out = io.StringIO()
-    code = runner.execute(settings_for(server, report_dir, **changes), out)
+    code = run.execute(settings_for(server, report_dir, **changes), out)
     document = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
     return Outcome(code, document, out.getvalue(), report_dir)

@@ -3,6 +3,7 @@ the run; entries that match nothing are reported."""
 
 from __future__ import annotations
 
+from pbx_conformance import spec
 from pbx_emulator.testing import running_emulator
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
 
@@ -13,7 +14,7 @@ def test_an_accepted_deviation_does_not_fail_the_run(report_dir, tmp_path):
         "- check: content_type_conformance\n"
         "  reason: Staging sends text/plain until PBX-123 ships.\n"
         "- check: token_endpoint_rejects_wrong_secret\n"
-        "  operation: POST /oauth/token\n"
+        f"  operation: {spec.token_label()}\n"
         "  reason: not a deviation of this server\n"
     )
     with running_emulator(faults=["wrong-content-type"]) as server:
@@ -22,7 +23,7 @@ def test_an_accepted_deviation_does_not_fail_the_run(report_dir, tmp_path):
     accepted = [row for row in outcome.document["results"] if row["verdict"] == "accepted"]
     assert accepted and {row["check"] for row in accepted} == {"content_type_conformance"}
     assert all(row["accepted_because"] == "Staging sends text/plain until PBX-123 ships." for row in accepted)
-    assert outcome.document["baseline_unused"] == ["token_endpoint_rejects_wrong_secret on POST /oauth/token"]
+    assert outcome.document["baseline_unused"] == [f"token_endpoint_rejects_wrong_secret on {spec.token_label()}"]
     assert "accepted: content_type_conformance" in outcome.console
 
 

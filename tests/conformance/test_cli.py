@@ -6,6 +6,7 @@ import pytest
 
 from pbx_conformance import cli, local
 from pbx_emulator.testing import free_port, running_emulator
+from pbx_kit import contract
 
 
 def run_cli(capsys, argv: list[str]) -> tuple[int, str, str]:
@@ -29,7 +30,9 @@ def credentials(server) -> list[str]:
 
 def test_unreachable_server_exits_2(capsys, monkeypatch):
     monkeypatch.setenv("PBX_CLIENT_SECRET", "whatever")
-    code, _, err = run_cli(capsys, ["--base-url", f"http://127.0.0.1:{free_port()}/api/ver1.0", "--client-id", "x"])
+    code, _, err = run_cli(
+        capsys, ["--base-url", f"http://127.0.0.1:{free_port()}{contract.api_base_path()}", "--client-id", "x"]
+    )
     assert code == 2
     assert_one_line_reason(err, "unreachable")
 
@@ -37,7 +40,12 @@ def test_unreachable_server_exits_2(capsys, monkeypatch):
 def test_unreachable_api_with_a_working_token_endpoint_exits_2(capsys, monkeypatch):
     monkeypatch.setenv("PBX_CLIENT_SECRET", local.DEMO.client_secret)
     with running_emulator() as server:
-        argv = ["--base-url", f"http://127.0.0.1:{free_port()}/api/ver1.0", "--token-url", server.token_url]
+        argv = [
+            "--base-url",
+            f"http://127.0.0.1:{free_port()}{contract.api_base_path()}",
+            "--token-url",
+            server.token_url,
+        ]
         code, _, err = run_cli(capsys, [*argv, "--client-id", local.DEMO.client_id])
     assert code == 2
     assert_one_line_reason(err, "unreachable")
@@ -65,14 +73,14 @@ def test_refused_token_of_the_other_application_exits_2(capsys, monkeypatch):
 @pytest.mark.parametrize(
     ("argv", "words"),
     [
-        (["--base-url", "http://127.0.0.1:9/api/ver1.0"], ["--client-id"]),
-        (["--client-id", "demo-app", "--client-secret", "s"], ["--base-url"]),
+        (["--base-url", "http://127.0.0.1:9" + contract.api_base_path()], ["--client-id"]),
+        (["--client-id", "an-app", "--client-secret", "s"], ["--base-url"]),
         (["--base-url", "ftp://host/api", "--client-id", "a", "--client-secret", "s"], ["http"]),
         (["--max-examples", "many"], ["--max-examples"]),
         (["--max-examples", "0"], ["--max-examples"]),
         (["--phases", "examples,bogus"], ["--phases"]),
         (["--baseline", "/nonexistent/baseline.yaml"], ["--baseline"]),
-        (["--other-client-id", "other-app"], ["--other-client-id"]),
+        (["--other-client-id", "an-app"], ["--other-client-id"]),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(capsys, monkeypatch, argv, words):

@@ -29,7 +29,7 @@ def test_passes_with_five_seeds_in_a_row_with_every_phase(tmp_path):
             assert set(document["generated_cases_by_phase"]) == set(PHASES)
             assert all(count > 0 for count in document["generated_cases_by_phase"].values())
             operations = {row["operation"] for row in document["results"]}
-            assert {operation.label for operation in spec.operations()} | {spec.TOKEN_OPERATION} <= operations
+            assert {operation.label for operation in spec.operations()} | {spec.token_label()} <= operations
             # Every field the run changed was put back before the next seed's run.
             assert document["restore"]["not_restored"] == [] and document["restore"]["error"] is None
 

@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from pbx_conformance import local, scenarios
+from pbx_conformance import checks, local
 from pbx_emulator.faults import FAULTS
 from pbx_emulator.testing import running_emulator
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
@@ -39,7 +39,7 @@ FAULT_BREAKS: dict[str, tuple[str, set[str]]] = {
 DELIBERATELY_BAD = {
     "Bearer not a token",
     "Bearer pbx-conformance-unknown-token",
-    f"Bearer {scenarios.EXPIRED_LOOKING_TOKEN}",
+    f"Bearer {checks.EXPIRED_LOOKING_TOKEN}",
 }
 SECRETS = [local.DEMO.client_secret, local.DEMO_OTHER.client_secret, local.DEMO_READONLY.client_secret]
 

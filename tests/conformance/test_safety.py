@@ -13,6 +13,7 @@ import httpx
 
 from pbx_conformance import local, spec
 from pbx_emulator.testing import running_emulator
+from pbx_kit import contract
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
 
 IDENTITY_CHECKS = {
@@ -110,7 +111,7 @@ def test_tokens_are_refreshed_when_they_expire_mid_run(report_dir):
         log = server.log()
     assert outcome.code == 0, outcome.console
     api_statuses = [line.split()[-2] for line in log.splitlines() if "pbx_emulator.access" in line and "/api/" in line]
-    token_fetches = sum(1 for line in log.splitlines() if "POST /oauth/token 200" in line)
+    token_fetches = sum(1 for line in log.splitlines() if f"POST {contract.token_path()} 200" in line)
     assert len(api_statuses) > 100
     assert api_statuses.count("401") < len(api_statuses) / 2
     assert token_fetches > 4  # more than the first token of each identity and of schemathesis

@@ -1,5 +1,5 @@
-"""One run of the suite: check the server can be reached, snapshot, run schemathesis and the suite's own
-checks, restore, report. Returns the exit code: 0 conforms, 1 does not, 2 could not run."""
+"""One run of the suite: check the server can be reached, snapshot, run the suite's own checks and
+schemathesis's engine, restore, report. Returns the exit code: 0 conforms, 1 does not, 2 could not run."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from typing import Any, TextIO
+from types import FrameType
+from typing import TextIO
 
 import httpx
+from schemathesis.engine.core import EventStream
 
-from pbx_conformance import baseline, driver, report, scenarios, spec
+from pbx_conformance import baseline, registry, report, schemathesis_engine, spec
 from pbx_conformance.context import Context
 from pbx_conformance.oauth import TokenRefused, TokenSource, Unreachable
 from pbx_conformance.restore import RestoreGuard, RestoreReport
-from pbx_conformance.results import Failure, Results, Verdict
-from pbx_conformance.settings import Settings, default_token_url
+from pbx_conformance.results import Failure, Results
+from pbx_conformance.settings import Credentials, Settings
+from pbx_kit import contract
 
 CONFORMS, DOES_NOT_CONFORM, COULD_NOT_RUN = 0, 1, 2
 REQUEST_TIMEOUT = 30.0
@@ -36,16 +39,16 @@ class Interruption:
 
     def __init__(self) -> None:
         self.requested = False
-        self.stream = None
+        self.stream: EventStream | None = None
 
-    def __call__(self, signum, frame) -> None:
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
         if self.requested:
             raise KeyboardInterrupt
         self.requested = True
         if self.stream is not None:
             self.stream.stop()
 
-    def watch(self, stream) -> None:
+    def watch(self, stream: EventStream) -> None:
         self.stream = stream
         if self.requested:
             stream.stop()
@@ -92,14 +95,18 @@ def _execute(settings: Settings, out: TextIO) -> int:
     deviations = baseline.load(settings.baseline) if settings.baseline else []
     seed = settings.seed if settings.seed is not None else random.SystemRandom().randrange(2**32)
     started = time.monotonic()
-    token_url = settings.token_url or default_token_url(settings.base_url)
+    base_url = settings.base_url
+    assert base_url is not None and settings.main is not None  # settings_from() requires both, local.py sets both
+    token_url = settings.token_url or contract.token_url(base_url)
     with httpx.Client(timeout=REQUEST_TIMEOUT, follow_redirects=False) as http:
         results = Results()
+        main = _identity(token_url, settings.main, http, "--client-id", results)
+        assert main is not None
         ctx = Context(
-            base_url=settings.base_url,
+            base_url=base_url,
             token_url=token_url,
             http=http,
-            main=_identity(token_url, settings.main, http, "--client-id", results),
+            main=main,
             results=results,
             no_writes=settings.no_writes,
         )
@@ -110,7 +117,7 @@ def _execute(settings: Settings, out: TextIO) -> int:
         )
         interrupted, restored = _run(ctx, settings, seed)
     unused = baseline.apply(deviations, results)
-    document = _document(settings, seed, results, restored, unused, time.monotonic() - started)
+    document = report.document(settings, seed, results, restored, unused, time.monotonic() - started)
     if interrupted:
         document["verdict"] = "interrupted"
     print(report.console(document, results), file=out)
@@ -123,12 +130,17 @@ def _execute(settings: Settings, out: TextIO) -> int:
 
 
 def _identity(
-    token_url: str, credentials, http: httpx.Client, option: str, results: Results, variable: str = "PBX_TOKEN"
+    token_url: str,
+    credentials: Credentials | None,
+    http: httpx.Client,
+    option: str,
+    results: Results,
+    variable: str = "PBX_TOKEN",
 ) -> TokenSource | None:
     if credentials is None:
         return None
     source = TokenSource(
-        token_url, credentials, http, on_request=lambda: results.request(spec.TOKEN_OPERATION), variable=variable
+        token_url, credentials, http, on_request=lambda: results.request(spec.token_label()), variable=variable
     )
     try:
         source.token()
@@ -157,13 +169,13 @@ def _run(ctx: Context, settings: Settings, seed: int) -> tuple[bool, RestoreRepo
             if guard is not None:
                 guard.take()
                 ctx.on_unexpected_write = guard.restore
-            scenarios.run_all(ctx, stop=lambda: interruption.requested)
+            registry.run_scenario_checks(ctx, stop=lambda: interruption.requested)
             if not interruption.requested:
-                schema = driver.load(settings, settings.base_url, seed, ctx.main, ctx.results)
-                driver.run(schema, ctx.results, on_stream=interruption.watch)
+                schema = schemathesis_engine.load(settings, ctx.base_url, seed, ctx.main, ctx.results)
+                schemathesis_engine.run(schema, ctx.results, on_stream=interruption.watch)
         except KeyboardInterrupt:
             interruption.requested = True
-        except (httpx.TransportError, TokenRefused, Unreachable, driver.SchemathesisStopped) as error:
+        except (httpx.TransportError, TokenRefused, Unreachable, schemathesis_engine.SchemathesisStopped) as error:
             broke_off = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         finally:
             if guard is not None:
@@ -172,7 +184,7 @@ def _run(ctx: Context, settings: Settings, seed: int) -> tuple[bool, RestoreRepo
     interrupted = interruption.requested
     if broke_off is not None:
         raise CouldNotRun(f"the run broke off ({broke_off[:200]}); {_restore_summary(restored)}")
-    if restored is not None and (restored.not_restored or restored.error):
+    if guard is not None and restored is not None and (restored.not_restored or restored.error):
         problem = restored.error or f"fields not restored: {restored.not_restored}"
         ctx.results.failed(Failure(check="changed_fields_are_restored", operation=guard.write.label, message=problem))
     if settings.no_writes:
@@ -187,49 +199,3 @@ def _restore_summary(restored: RestoreReport | None) -> str:
     if restored.error or restored.not_restored:
         return f"the client is NOT fully restored: {restored.error or restored.not_restored}"
     return "the client was restored"
-
-
-def _document(settings, seed, results: Results, restored, unused, duration: float) -> dict[str, Any]:
-    verdicts = results.verdicts()
-    return {
-        "verdict": "passed" if results.conforms else "failed",
-        "base_url": settings.base_url,
-        "seed": seed,
-        "duration": duration,
-        "settings": {
-            "phases": list(settings.phases),
-            "max_examples": settings.max_examples,
-            "max_time": settings.max_time,
-            "no_writes": settings.no_writes,
-            "identities": {
-                "main": settings.main.client_id if settings.main else None,
-                "other": settings.other.client_id if settings.other else None,
-                "readonly": settings.readonly.client_id if settings.readonly else None,
-            },
-            "baseline": str(settings.baseline) if settings.baseline else None,
-        },
-        "summary": {verdict.value: verdicts.get(verdict, 0) for verdict in Verdict},
-        "requests": sum(results.requests.values()),
-        "requests_by_operation": dict(results.requests),
-        "generated_cases": results.generated_cases,
-        "generated_cases_by_phase": dict(results.cases_by_phase),
-        "cases_fingerprint": results.fingerprint.hexdigest(),
-        "results": [
-            {
-                "operation": operation,
-                "check": check,
-                "verdict": cell.verdict.value,
-                "passed": cell.passed,
-                "failed": cell.failed,
-                "skipped_because": cell.skipped_because,
-                "accepted_because": cell.accepted_because,
-            }
-            for (operation, check), cell in sorted(results.cells.items())
-        ],
-        "failures": [failure.to_dict() for failure in results.failures],
-        "failed_checks": sorted(results.failed_checks()),
-        "restore": restored.to_dict() if restored else None,
-        "baseline_unused": [deviation.describe() for deviation in unused],
-        "notes": results.notes + [f"baseline entry matched nothing: {d.describe()}" for d in unused],
-        "errors": results.errors,
-    }

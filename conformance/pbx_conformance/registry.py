@@ -1,0 +1,198 @@
+"""The one registry of the suite's checks: a check is one function, registered by one decorator line.
+
+Two kinds:
+
+- a **response check** looks at one response. It takes schemathesis's own check signature
+  `(ctx, response, case)`, raises AssertionError with the reason when the response breaks the contract, and
+  runs on every response: schemathesis calls it on every generated case (it is registered with schemathesis
+  for the length of a run), and the suite calls it on each of its own calls;
+- a **scenario check** sends its own requests: `(ctx: Context, operation: Operation)`, once per operation it
+  applies to; it returns when the server conforms and raises CheckFailed or Skipped otherwise.
+
+    @response_check
+    def body_is_utf8(ctx, response, case) -> None: ...
+
+    @scenario_check(spec.reads)
+    def me_and_numeric_id_are_same_client(ctx: Context, operation: Operation) -> None: ...
+
+Checks are kept in the order they were registered: scenario checks run in that order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
+
+import schemathesis
+from schemathesis.checks import CHECKS
+
+if TYPE_CHECKING:
+    from pbx_conformance.context import Context
+    from pbx_conformance.spec import Operation
+
+
+class OperationLike(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+class CaseLike(Protocol):
+    """What a response check reads of the case: schemathesis's Case, or the suite's own call (context.OwnCase)."""
+
+    @property
+    def operation(self) -> OperationLike: ...
+
+
+class ResponseLike(Protocol):
+    """What a response check reads of the response: schemathesis's Response (headers lower-cased, as lists)."""
+
+    status_code: int
+    headers: Mapping[str, list[str]]
+    content: bytes
+
+
+ResponseCheckFunction = Callable[[Any, Any, Any], bool | None]
+ScenarioCheckFunction = Callable[["Context", "Operation"], None]
+ResponseCheckT = TypeVar("ResponseCheckT", bound=ResponseCheckFunction)
+
+
+@dataclass(frozen=True)
+class ResponseCheck:
+    function: ResponseCheckFunction
+    # Whether the token endpoint's answers are held to it too (they carry no rate-limit headers, for one).
+    token_endpoint: bool = True
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+
+@dataclass(frozen=True)
+class ScenarioCheck:
+    function: ScenarioCheckFunction
+    # The operations it runs on, read from the contract when the run starts.
+    operations: Callable[[], Iterable[Operation]]
+    # Changes the client: reported skipped under --no-writes before anything is sent.
+    writes: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+
+_RESPONSE_CHECKS: dict[str, ResponseCheck] = {}
+_SCENARIO_CHECKS: dict[str, ScenarioCheck] = {}
+
+
+@overload
+def response_check(function: ResponseCheckT, *, token_endpoint: bool = True) -> ResponseCheckT: ...
+@overload
+def response_check(*, token_endpoint: bool = True) -> Callable[[ResponseCheckT], ResponseCheckT]: ...
+def response_check(function: Any = None, *, token_endpoint: bool = True) -> Any:
+    """Register a response check: `@response_check`, or `@response_check(token_endpoint=False)`."""
+
+    def register(check: ResponseCheckT) -> ResponseCheckT:
+        _add(_RESPONSE_CHECKS, check.__name__, ResponseCheck(check, token_endpoint))
+        return check
+
+    return register(function) if function is not None else register
+
+
+def scenario_check(
+    operations: Callable[[], Iterable[Operation]], *, writes: bool = False
+) -> Callable[[ScenarioCheckFunction], ScenarioCheckFunction]:
+    """Register a scenario check run once on each of `operations()`; `writes=True` if it sends a PUT."""
+
+    def register(check: ScenarioCheckFunction) -> ScenarioCheckFunction:
+        _add(_SCENARIO_CHECKS, check.__name__, ScenarioCheck(check, operations, writes))
+        return check
+
+    return register
+
+
+def _add(registry: dict[str, Any], name: str, entry: Any) -> None:
+    _load_builtin_checks()
+    if name in _RESPONSE_CHECKS or name in _SCENARIO_CHECKS:
+        raise ValueError(f"a check named {name!r} is already registered")
+    registry[name] = entry
+
+
+def forget(name: str) -> None:
+    """Remove a check from the registry (tests that register a throwaway check)."""
+    _RESPONSE_CHECKS.pop(name, None)
+    _SCENARIO_CHECKS.pop(name, None)
+
+
+def _load_builtin_checks() -> None:
+    # The suite's own checks register themselves when their module is imported.
+    importlib.import_module("pbx_conformance.checks")
+
+
+def response_checks() -> tuple[ResponseCheck, ...]:
+    _load_builtin_checks()
+    return tuple(_RESPONSE_CHECKS.values())
+
+
+def scenario_checks() -> tuple[ScenarioCheck, ...]:
+    _load_builtin_checks()
+    return tuple(_SCENARIO_CHECKS.values())
+
+
+@contextlib.contextmanager
+def registered_with_schemathesis() -> Iterator[None]:
+    """Every response check registered with schemathesis, under its own name, until the block ends: importing
+    the suite changes nothing for other users of schemathesis."""
+    names = []
+    try:
+        for check in response_checks():
+            schemathesis.check(check.function)
+            names.append(check.name)
+        yield
+    finally:
+        for name in names:
+            CHECKS.unregister(name)
+
+
+def run_scenario_checks(ctx: Context, stop: Callable[[], bool] = lambda: False) -> None:
+    """Run every scenario check on every operation it applies to; `stop()` true ends before the next one."""
+    from pbx_conformance.context import CheckFailed, Skipped
+    from pbx_conformance.results import Failure
+
+    for scenario in scenario_checks():
+        for operation in scenario.operations():
+            if stop():
+                return
+            ctx.start_trail()
+            if scenario.writes and ctx.no_writes:
+                ctx.results.skipped(operation.label, scenario.name, "--no-writes: no PUT is sent")
+                continue
+            try:
+                scenario.function(ctx, operation)
+            except Skipped as skipped:
+                ctx.results.skipped(operation.label, scenario.name, str(skipped))
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                # An answer the check could not even read (not JSON, not an object): a failure, not a crash.
+                ctx.results.failed(
+                    Failure(
+                        check=scenario.name,
+                        operation=operation.label,
+                        message=f"unreadable answer: {error!r}"[:300],
+                        exchange=ctx.trail[-1] if ctx.trail else None,
+                        steps=list(ctx.trail),
+                    )
+                )
+            except CheckFailed as failed:
+                ctx.results.failed(
+                    Failure(
+                        check=scenario.name,
+                        operation=operation.label,
+                        message=str(failed),
+                        exchange=ctx.shown(failed.response),
+                        steps=list(ctx.trail),
+                    )
+                )
+            else:
+                ctx.results.passed(operation.label, scenario.name)
