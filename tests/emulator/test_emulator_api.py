@@ -6,10 +6,11 @@ import httpx
 import pytest
 
 from pbx_emulator.testing import RunningEmulator
-from pbx_kit.contract import load_document, read_only_fields, schema_properties, validator
-from tests.emulator.emulator_helpers import api
+from pbx_kit.contract import load_document, path_parameter_range, read_only_fields, schema_properties, validator
+from tests.emulator.emulator_helpers import BLOCKED, OTHER, READONLY, api
 
 PATHS = list(load_document()["paths"])
+INT64_MAX = path_parameter_range("client_id")[1]
 
 
 def path_of(template: str, client_id: object) -> str:
@@ -44,7 +45,7 @@ def test_own_client_is_returned_whole_with_nulls(
 
 
 def test_unset_fields_are_null_not_missing(shared_emulator: RunningEmulator) -> None:
-    with api(shared_emulator, shared_emulator.token("other-app", "other-secret")) as http:
+    with api(shared_emulator, shared_emulator.token(OTHER.app_id)) as http:
         client = http.get(path_of(PATHS[0], "@me")).json()
     assert set(client) == set(schema_properties("Client"))
     assert client["id"] == 1002
@@ -77,7 +78,7 @@ def test_an_id_naming_no_client_is_not_found(
 
 @pytest.mark.parametrize("method", ["GET", "PUT"])
 def test_a_blocked_client_is_refused_everything(shared_emulator: RunningEmulator, method: str) -> None:
-    with api(shared_emulator, shared_emulator.token("blocked-app", "blocked-secret")) as http:
+    with api(shared_emulator, shared_emulator.token(BLOCKED.app_id)) as http:
         response = http.request(method, path_of(PATHS[0], "@me"), json={"name": "Unblocked"})
     assert response.status_code == 403
     assert_body_is(response, "ForbiddenError")
@@ -85,7 +86,7 @@ def test_a_blocked_client_is_refused_everything(shared_emulator: RunningEmulator
 
 
 def test_a_call_api_application_may_read_but_not_write(shared_emulator: RunningEmulator) -> None:
-    with api(shared_emulator, shared_emulator.token("demo-readonly", "demo-readonly-secret")) as http:
+    with api(shared_emulator, shared_emulator.token(READONLY.app_id)) as http:
         assert http.get(path_of(PATHS[0], "@me")).status_code == 200
         response = http.put(path_of(PATHS[0], "@me"), json={"name": "Changed"})
         assert response.status_code == 403
@@ -155,7 +156,7 @@ def test_put_is_a_partial_update_visible_through_both_paths(emulator: RunningEmu
         ({"disk_space_notify_threshold": 101}, "disk_space_notify_threshold"),
         ({"hold_music": 0}, "hold_music"),
         ({"hold_music": True}, "hold_music"),
-        ({"dial_rule_id": 2**63}, "dial_rule_id"),
+        ({"dial_rule_id": INT64_MAX + 1}, "dial_rule_id"),
         ({"name": "x" * 256}, "name"),
         ({"colour": "blue"}, "colour"),
         ({"name": "Fine", "timezone": "Nowhere/Else"}, "timezone"),
