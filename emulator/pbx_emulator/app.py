@@ -100,11 +100,18 @@ class Emulator:
 
 
 def parse_client_id(raw_id: str) -> int | None:
-    """A number within the contract's range for `{client_id}`, written in ASCII digits, or None."""
+    """A number within the contract's range for `{client_id}`, written in ASCII digits, or None.
+
+    Text longer than the range's largest number (leading zeros aside) is refused before `int()` sees it: an
+    id of any length costs no more than 20 digits, and never meets Python's int-conversion digit limit.
+    """
     low, high = path_parameter_range(CLIENT_ID)
     if not (raw_id.isascii() and raw_id.isdigit()):
         return None
-    value = int(raw_id)
+    digits = raw_id.lstrip("0") or "0"
+    if len(digits) > len(str(high)):
+        return None
+    value = int(digits)
     return value if low <= value <= high else None
 
 

@@ -65,7 +65,15 @@ def test_another_clients_id_is_access_denied(
 
 
 @pytest.mark.parametrize("template", PATHS)
-@pytest.mark.parametrize("client_id", [999999, 0, -1, "abc", "me", "@you", "1001.0", "9223372036854775808", "١٠٠١"])
+@pytest.mark.parametrize(
+    "client_id",
+    [
+        *[999999, 0, -1, "abc", "me", "@you", "1001.0", "9223372036854775808", "١٠٠١"],
+        # Past Python's int-conversion digit limit (4,300): still an id naming no client, never a 500.
+        *["1" * 4301, "9" * 6000, "1001" + "0" * 5000],
+    ],
+    ids=lambda value: str(value) if len(str(value)) < 30 else f"{len(str(value))}-digits",
+)
 def test_an_id_naming_no_client_is_not_found(
     shared_emulator: RunningEmulator, token: str, template: str, client_id: object
 ) -> None:
