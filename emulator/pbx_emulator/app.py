@@ -38,7 +38,7 @@ from pbx_emulator.middleware import (
 from pbx_emulator.rate_limit import DEFAULT_LIMIT, RateLimited, RateLimiter
 from pbx_emulator.seed import Application, load_seed
 from pbx_emulator.store import MEMORY, Store
-from pbx_emulator.validation import check_update, parse_body, valid_fields
+from pbx_emulator.validation import check_charset, check_update, parse_body, valid_fields
 from pbx_kit.contract import ME, SERVED_SPEC_NAME, api_base_path, load_document, path_parameter_range, token_path
 
 MAX_BODY = 64 * 1024  # the contract's 64 KiB: larger bodies answer 413
@@ -154,7 +154,7 @@ async def update_client(request: Request, emulator: Emulator, application: Appli
     changes: Any = None
     try:
         changes = parse_body(body)
-        check_update(changes, allow_read_only=emulator.faults.on("read-only-writable"))
+        changes = check_update(changes, allow_read_only=emulator.faults.on("read-only-writable"))
     except ValidationFailed as error:
         if emulator.faults.on("invalid-put-partially-applied") and isinstance(changes, dict):
             emulator.store.update_client(client_id, valid_fields(changes))
@@ -179,6 +179,7 @@ async def read_json_body(request: Request) -> bytes:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != JSON:
         raise ApiError.from_example(415, "NotJson")
+    check_charset(request.headers.get("content-type", ""))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)

@@ -8,6 +8,7 @@ without echoing a possibly huge value back.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -31,15 +32,48 @@ def update_validator() -> SchemaValidator:
     return validator(UPDATE_SCHEMA)
 
 
+UTF8_CHARSETS = frozenset({"utf-8", "utf8"})
+# RFC 8259: JSON exchanged between systems is UTF-8, without a byte order mark. Python's json.loads(bytes)
+# would also take UTF-16/32 and a BOM: a server that did would read what other parsers refuse.
+OTHER_UNICODE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+class DuplicateName(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def check_charset(content_type: str) -> None:
+    """400 unless the media type's `charset` parameter, if any, is UTF-8."""
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        charset = value.strip().strip('"').lower()
+        if name.strip().lower() == "charset" and charset not in UTF8_CHARSETS:
+            raise ValidationFailed(f"The request body must be UTF-8 JSON, not charset={charset[:40]}.", None)
+
+
 def parse_body(body: bytes) -> Any:
-    """The JSON document in `body`, or a 400 with `field` null."""
+    """The JSON document in `body`, or a 400 with `field` null (or naming a field sent twice)."""
     if not body.strip():
         raise ValidationFailed("The request body is empty; send a JSON object of fields to change.", None)
+    if body.startswith(codecs.BOM_UTF8):
+        raise ValidationFailed("The request body starts with a byte order mark; send UTF-8 JSON without one.", None)
+    if body.startswith(OTHER_UNICODE_BOMS) or b"\x00" in body[:2]:
+        raise ValidationFailed("The request body is UTF-16 or UTF-32; send UTF-8 JSON.", None)
     try:
-        document = json.loads(body, parse_constant=_reject_constant)
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValidationFailed("The request body is not valid UTF-8; send UTF-8 JSON.", None) from error
+    try:
+        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_object_of_unique_names)
         # A lone surrogate escape (`"\ud800"`) parses, but is no Unicode text and cannot be sent back.
         pairs = document.items() if isinstance(document, dict) else ()
         broken = [name for name, value in pairs if not (_is_unicode(name) and _is_unicode(value))]
+    except DuplicateName as error:
+        field = error.name if _is_unicode(error.name) and error.name in writable_fields() | read_only_fields() else None
+        name = json.dumps(error.name)[:80]
+        raise ValidationFailed(f"The request body names {name} more than once; send each name once.", field) from None
     except (ValueError, RecursionError) as error:
         raise ValidationFailed("The request body is not valid JSON (or is nested too deeply).", None) from error
     if broken:
@@ -63,6 +97,16 @@ def _is_unicode(value: Any) -> bool:
     return True
 
 
+def _object_of_unique_names(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Parsers disagree on a repeated name (first wins, last wins, error): refuse it rather than guess.
+    document: dict[str, Any] = {}
+    for name, value in pairs:
+        if name in document:
+            raise DuplicateName(name)
+        document[name] = value
+    return document
+
+
 def _reject_constant(name: str) -> Any:
     # NaN and Infinity are not JSON, though Python's parser accepts them.
     raise ValueError(f"{name} is not JSON")
@@ -81,13 +125,27 @@ def check_update(changes: Any, allow_read_only: bool = False) -> dict[str, Any]:
         if name not in read_only and name not in writable:
             raise ValidationFailed(f"{name}: no such field", name)
     to_check = {name: value for name, value in changes.items() if name in writable}
-    if update_validator().is_valid(to_check):
-        return changes  # the common case, decided in a microsecond
-    for name, value in to_check.items():
-        problem = field_problem(name, value)
-        if problem:
-            raise ValidationFailed(f"{name}: {problem}", name)
-    return changes
+    if not update_validator().is_valid(to_check):
+        for name, value in to_check.items():
+            problem = field_problem(name, value)
+            if problem:
+                raise ValidationFailed(f"{name}: {problem}", name)
+    return {name: _as_contract_type(name, value) for name, value in changes.items()}
+
+
+def _as_contract_type(name: str, value: Any) -> Any:
+    """An integer field's whole-number float (`2.0`, valid for JSON Schema's `integer`) as the integer `2`.
+
+    The contract's decision (`ClientUpdate`): the value is stored and answered as the integer it is.
+    """
+    if isinstance(value, float) and value.is_integer() and _is_integer_field(name):
+        return int(value)
+    return value
+
+
+def _is_integer_field(name: str) -> bool:
+    kind = schema_properties("Client").get(name, {}).get("type")
+    return kind == "integer" or (isinstance(kind, list) and "integer" in kind)
 
 
 def field_problem(name: str, value: Any) -> str | None:

@@ -241,13 +241,69 @@ def test_unusual_but_valid_json_is_accepted(emulator: RunningEmulator) -> None:
         for content, field, value in [
             (rb'{"name": "\u0000"}', "name", "\x00"),
             (rb'{"name": "\ud83d\ude00"}', "name", "\U0001f600"),
-            (b'{"name": "first", "name": "last"}', "name", "last"),
             (b'{"hold_music": 7.0}', "hold_music", 7),
         ]:
             response = http.put(path_of(PATHS[0], "@me"), content=content, headers={"Content-Type": "application/json"})
             assert response.status_code == 200, content
             assert response.json()[field] == value
             assert http.get(path_of(PATHS[0], "@me")).json()[field] == value
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "value"),
+    [(b'{"hold_music": 2.0}', "hold_music", 2), (b'{"dial_rule_id": 1.2e1}', "dial_rule_id", 12)],
+)
+def test_a_whole_number_written_as_a_float_is_stored_as_the_integer_the_contract_says(
+    emulator: RunningEmulator, content: bytes, field: str, value: int
+) -> None:
+    # The contract's decision (ClientUpdate): a JSON number with no fractional part is that integer.
+    with api(emulator, emulator.token()) as http:
+        response = http.put(path_of(PATHS[0], "@me"), content=content, headers={"Content-Type": "application/json"})
+        assert response.status_code == 200, response.text
+        assert f'"{field}":{value},' in response.text or f'"{field}":{value}}}' in response.text
+        stored = http.get(path_of(PATHS[0], "@me")).json()[field]
+    assert stored == value and type(stored) is int
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "problem"),
+    [
+        (b'{"language": "TOOLONG", "language": "de"}', "application/json", "more than once"),
+        (b'{"name": "first", "name": "last"}', "application/json", "more than once"),
+        (b'{"name": {"a": 1, "a": 2}}', "application/json", "more than once"),
+        (b'{"name": "Acme"}', "application/json; charset=latin-1", "UTF-8"),
+        ('{"name": "Acmé"}'.encode("latin-1"), "application/json; charset=iso-8859-1", "UTF-8"),
+        ('{"name": "Acmé"}'.encode("latin-1"), "application/json", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-16"), "application/json", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-16-le"), "application/json", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-16-be"), "application/json; charset=utf-16", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-32"), "application/json", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-8-sig"), "application/json", "byte order mark"),
+    ],
+    ids=[
+        "duplicate-language",
+        "duplicate-name",
+        "nested-duplicate",
+        "charset-latin-1",
+        "latin-1-bytes-declared",
+        "latin-1-bytes",
+        "utf-16-bom",
+        "utf-16-le",
+        "utf-16-be-declared",
+        "utf-32",
+        "utf-8-bom",
+    ],
+)
+def test_a_body_json_parsers_disagree_on_is_400_naming_the_problem_and_nothing_changes(
+    shared_emulator: RunningEmulator, token: str, content: bytes, content_type: str, problem: str
+) -> None:
+    with api(shared_emulator, token) as http:
+        before = http.get(path_of(PATHS[0], "@me")).json()
+        response = http.put(path_of(PATHS[0], "@me"), content=content, headers={"Content-Type": content_type})
+        assert response.status_code == 400, response.text
+        assert_body_is(response, "ValidationError")
+        assert problem in response.json()["message"]
+        assert http.get(path_of(PATHS[0], "@me")).json() == before
 
 
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx"])
