@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pbx_emulator.errors import JSON, internal_error
@@ -21,7 +22,10 @@ TEXT = b"text/plain; charset=utf-8"
 
 
 class AccessLogMiddleware:
-    """One line per request: method, path (no query string: it may hold credentials), status, time."""
+    """One line per request: method, path (no query string: it may hold credentials), status, time.
+
+    A request answered with nothing because its client hung up first is logged as `disconnected`.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -42,7 +46,8 @@ class AccessLogMiddleware:
             await self.app(scope, receive, remember_status)
         finally:
             elapsed = (time.perf_counter() - started) * 1000
-            access_log.info("%s %s %s %.1fms", scope["method"], scope["path"], status, elapsed)
+            outcome = status or "disconnected"
+            access_log.info("%s %s %s %.1fms", scope["method"], scope["path"], outcome, elapsed)
 
 
 class RateLimitHeadersMiddleware:
@@ -90,6 +95,8 @@ class CatchAllMiddleware:
 
     It stays a 500 on purpose: disguising a bug as a 4xx would hide it from the conformance suite, whose
     not-a-server-error check exists to catch exactly this. The traceback goes to the log only.
+    A client that hangs up while its body is read is its own doing, not a bug: nothing is answered (there is
+    no one to answer) and nothing is logged here; the access log says `disconnected`.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -108,6 +115,8 @@ class CatchAllMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
+        except ClientDisconnect:
+            return
         except Exception:
             log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
             if started:
