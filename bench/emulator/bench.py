@@ -19,13 +19,24 @@ from pathlib import Path
 import httpx
 
 from pbx_emulator.testing import free_port
-from pbx_kit.contract import ROOT, spec_path
+from pbx_kit.contract import (
+    ME,
+    ROOT,
+    SERVED_SPEC_NAME,
+    api_base_path,
+    demo_identities,
+    load_document,
+    spec_path,
+    token_url,
+)
 
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 32
 THREADS = 2
 PUT_SCRIPT = Path(__file__).with_name("put.lua")
 GOALS = {"GET": 5.0, "PUT": 3.0}
+# The load's target: the contract's first path, naming the token's own client.
+ME_PATH = next(iter(load_document()["paths"])).format(client_id=ME)
 
 
 def start(command: list[str], log: Path) -> subprocess.Popen[bytes]:
@@ -37,7 +48,7 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], timeout: fl
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"server exited early: {' '.join(map(str, process.args))}")
+            raise SystemExit(f"server exited early: {process.args!r}")
         try:
             httpx.get(url, timeout=1)
             return
@@ -62,7 +73,14 @@ def peak_rss_mib(pid: int) -> float:
     return total / 1024
 
 
-def wrk(url: str, token: str, script: Path | None) -> dict[str, float]:
+def search(pattern: str, text: str) -> re.Match[str]:
+    match = re.search(pattern, text)
+    if match is None:
+        raise SystemExit(f"wrk's output has no {pattern!r}:\n{text}")
+    return match
+
+
+def wrk(url: str, token: str, script: Path | None) -> dict[str, float | str]:
     command = [
         "wrk",
         f"-t{THREADS}",
@@ -75,8 +93,8 @@ def wrk(url: str, token: str, script: Path | None) -> dict[str, float]:
     if script:
         command += ["-s", str(script)]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
+    rps = float(search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p99 = search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
@@ -111,19 +129,20 @@ def main() -> int:
             Path(scratch, "prism.log"),
         )
         try:
-            emulator_url = f"http://127.0.0.1:{emulator_port}"
+            emulator_api = f"http://127.0.0.1:{emulator_port}{api_base_path()}"
             prism_url = f"http://127.0.0.1:{prism_port}"  # Prism serves the paths at its root
-            wait_until_answering(emulator_url + "/api/ver1.0/openapi.yaml", emulator)
-            wait_until_answering(prism_url + "/client/@me/client/", prism)
+            wait_until_answering(f"{emulator_api}/{SERVED_SPEC_NAME}", emulator)
+            wait_until_answering(prism_url + ME_PATH, prism)
+            demo = demo_identities().main
             token = httpx.post(
-                emulator_url + "/oauth/token",
-                data={"grant_type": "client_credentials", "client_id": "demo-app", "client_secret": "demo-secret"},
+                token_url(emulator_api),
+                data={"grant_type": "client_credentials", "client_id": demo.app_id, "client_secret": demo.app_secret},
             ).json()["access_token"]
             results = {}
             for name, script in (("GET", None), ("PUT", PUT_SCRIPT)):
                 results[name] = {
-                    "emulator": wrk(emulator_url + "/api/ver1.0/client/@me/client/", token, script),
-                    "prism": wrk(prism_url + "/client/@me/client/", "prism-accepts-any-token", script),
+                    "emulator": wrk(emulator_api + ME_PATH, token, script),
+                    "prism": wrk(prism_url + ME_PATH, "prism-accepts-any-token", script),
                 }
             memory = {"emulator": peak_rss_mib(emulator.pid), "prism": peak_rss_mib(prism.pid)}
         finally:
@@ -134,7 +153,7 @@ def main() -> int:
     for name, pair in results.items():
         for server, r in pair.items():
             print(f"{name:5} {server:9} {r['rps']:>10.0f} {r['p99_ms']:>8.2f} {r['non_2xx']:>8}  {r['socket_errors']}")
-        ratio = pair["emulator"]["rps"] / pair["prism"]["rps"]
+        ratio = float(pair["emulator"]["rps"]) / float(pair["prism"]["rps"])
         verdict = "meets" if ratio >= GOALS[name] else "BELOW"
         print(f"{name:5} ratio emulator/Prism = {ratio:.2f}x ({verdict} the {GOALS[name]:.0f}x goal)")
     print(f"peak RSS: emulator {memory['emulator']:.1f} MiB, Prism {memory['prism']:.1f} MiB")

@@ -3,65 +3,48 @@
 from __future__ import annotations
 
 import contextlib
-import logging
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import urljoin, urlparse
+from typing import Any, cast
+from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
-from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pbx_emulator import explorer
 from pbx_emulator.auth import TokenIssuer
 from pbx_emulator.errors import (
+    EXCEPTION_HANDLERS,
     JSON,
     ApiError,
-    CatchAllMiddleware,
     TokenError,
     ValidationFailed,
     client_not_found,
     forbidden,
     json_response,
-    render_api_error,
-    render_http_exception,
+    user_blocked,
 )
 from pbx_emulator.faults import MISSING_FIELD, WRONG_TYPE_FIELD, Faults
+from pbx_emulator.middleware import (
+    AccessLogMiddleware,
+    CatchAllMiddleware,
+    RateLimitHeadersMiddleware,
+    WrongContentTypeMiddleware,
+)
 from pbx_emulator.rate_limit import DEFAULT_LIMIT, RateLimited, RateLimiter
 from pbx_emulator.seed import Application, load_seed
 from pbx_emulator.store import MEMORY, Store
-from pbx_emulator.validation import check_update, parse_body, valid_fields
-from pbx_kit.contract import load_document
-
-access_log = logging.getLogger("pbx_emulator.access")
+from pbx_emulator.validation import check_charset, check_update, parse_body, valid_fields
+from pbx_kit.contract import ME, SERVED_SPEC_NAME, api_base_path, load_document, path_parameter_range, token_path
 
 MAX_BODY = 64 * 1024  # the contract's 64 KiB: larger bodies answer 413
-ME = "@me"
-INT64_MAX = 2**63 - 1
-SPEC_NAME = "openapi.yaml"
 EXPLORER_NAME = "client_api_explorer"
-
-
-def api_base_path(document: dict[str, Any]) -> str:
-    """The path of the API's base URL (`/api/ver1.0`), from the contract's first server."""
-    return urlparse(document["servers"][0]["url"]).path.rstrip("/")
-
-
-def token_path(document: dict[str, Any]) -> str:
-    """The token endpoint's path: the client-credentials tokenUrl, relative to the served document's URL."""
-    for scheme in document["components"]["securitySchemes"].values():
-        flow = scheme.get("flows", {}).get("clientCredentials")
-        if flow:
-            served_at = f"http://emulator{api_base_path(document)}/{SPEC_NAME}"
-            return urlparse(urljoin(served_at, flow["tokenUrl"])).path
-    raise ValueError("the contract has no client-credentials flow")
+CLIENT_ID = "client_id"  # the path parameter naming the client
+METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
 @dataclass
@@ -100,7 +83,7 @@ class Emulator:
         if client_id is None or self.store.client(client_id) is None:
             raise client_not_found()
         if client_id != own and not self.faults.on("leak-other-client"):
-            raise forbidden("This client belongs to another account.", "access_denied")
+            raise forbidden("AccessDenied")
         return client_id
 
     def _next_client(self, client_id: int) -> int:
@@ -117,15 +100,23 @@ class Emulator:
 
 
 def parse_client_id(raw_id: str) -> int | None:
-    """A positive int64 written in ASCII digits, or None: anything else names no client."""
+    """A number within the contract's range for `{client_id}`, written in ASCII digits, or None.
+
+    Text longer than the range's largest number (leading zeros aside) is refused before `int()` sees it: an
+    id of any length costs no more than 20 digits, and never meets Python's int-conversion digit limit.
+    """
+    low, high = path_parameter_range(CLIENT_ID)
     if not (raw_id.isascii() and raw_id.isdigit()):
         return None
-    value = int(raw_id)
-    return value if 1 <= value <= INT64_MAX else None
+    digits = raw_id.lstrip("0") or "0"
+    if len(digits) > len(str(high)):
+        return None
+    value = int(digits)
+    return value if low <= value <= high else None
 
 
 def emulator_of(request: Request) -> Emulator:
-    return request.app.state.emulator
+    return cast(Emulator, request.app.state.emulator)
 
 
 def client_endpoint(alias: bool) -> Callable[[Request], Awaitable[Response]]:
@@ -143,8 +134,8 @@ async def serve_client(request: Request, alias: bool) -> Response:
     application = emulator.application_of(request)
     emulator.count_call(request, application.client_id)
     if emulator.store.is_blocked(application.client_id):
-        raise forbidden("The client is blocked by the provider.", "user_blocked")
-    client_id = emulator.target(application, request.path_params["client_id"])
+        raise user_blocked()
+    client_id = emulator.target(application, request.path_params[CLIENT_ID])
     if request.method == "PUT":
         return await update_client(request, emulator, application, client_id)
     if alias and emulator.faults.on("stale-alias"):
@@ -158,12 +149,12 @@ async def serve_client(request: Request, alias: bool) -> Response:
 
 async def update_client(request: Request, emulator: Emulator, application: Application, client_id: int) -> Response:
     if not application.may_write and not emulator.faults.on("call-api-can-write"):
-        raise forbidden("The application's access level does not allow changes.", "app_access_type_deny")
+        raise forbidden("AppAccessTypeDeny")
     body = await read_json_body(request)
     changes: Any = None
     try:
         changes = parse_body(body)
-        check_update(changes, allow_read_only=emulator.faults.on("read-only-writable"))
+        changes = check_update(changes, allow_read_only=emulator.faults.on("read-only-writable"))
     except ValidationFailed as error:
         if emulator.faults.on("invalid-put-partially-applied") and isinstance(changes, dict):
             emulator.store.update_client(client_id, valid_fields(changes))
@@ -187,7 +178,8 @@ async def read_json_body(request: Request) -> bytes:
         raise too_large()
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != JSON:
-        raise ApiError(415, "The request body must be application/json.")
+        raise ApiError.from_example(415, "NotJson")
+    check_charset(request.headers.get("content-type", ""))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -198,11 +190,11 @@ async def read_json_body(request: Request) -> bytes:
 
 
 def too_large() -> ApiError:
-    return ApiError(413, f"The request body is larger than {MAX_BODY} bytes.")
+    return ApiError.from_example(413, "TooLarge")
 
 
 async def issue_token(request: Request) -> Response:
-    """POST /oauth/token: the client-credentials grant."""
+    """The token endpoint: the client-credentials grant."""
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -214,86 +206,39 @@ async def issue_token(request: Request) -> Response:
     return json_response(200, answer, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-def api_routes(document: dict[str, Any]) -> list[BaseRoute]:
-    """One route per path of the contract, answering the methods the contract lists for it."""
-    handled = {"get", "put"}
-    base = api_base_path(document)
-    routes: list[BaseRoute] = []
-    for index, (path, item) in enumerate(document["paths"].items()):
-        methods = [m for m in item if m in {"get", "put", "post", "delete", "patch", "head", "options", "trace"}]
-        unhandled = set(methods) - handled
+def host_path(path: str, item: Mapping[str, Any]) -> str | None:
+    """Where a path item is served on the host when it (or an operation of it) names its own `servers`, else None.
+
+    Such a path is not under the API's base path: the token endpoint, described as an operation, lives on the
+    host's root (`servers: [{url: https://{hostname}}]`).
+    """
+    holders = [item, *(node for method, node in item.items() if method in METHODS)]
+    for holder in holders:
+        servers = holder.get("servers") if isinstance(holder, Mapping) else None
+        if servers:
+            return urlsplit(str(servers[0]["url"])).path.rstrip("/") + path
+    return None
+
+
+def contract_routes(document: Mapping[str, Any], spec_path: Path | None = None) -> list[BaseRoute]:
+    """The token endpoint, and one route per API path of the contract answering the methods listed for it."""
+    token_at = token_path(spec_path)
+    routes: list[BaseRoute] = [Route(token_at, issue_token, methods=["POST"])]
+    base = api_base_path(spec_path)
+    aliases = 0
+    for path, item in document["paths"].items():
+        served_at = host_path(path, item)
+        if served_at == token_at:
+            continue  # the token endpoint as an operation of the contract: served above
+        if served_at is not None:
+            raise ValueError(f"the emulator has no handler for {path} on {served_at}")
+        methods = [m for m in item if m in METHODS]
+        unhandled = set(methods) - {"get", "put"}
         if unhandled:
             raise ValueError(f"the emulator has no handler for {', '.join(sorted(unhandled))} {path}")
-        routes.append(Route(base + path, client_endpoint(alias=index > 0), methods=[m.upper() for m in methods]))
+        routes.append(Route(base + path, client_endpoint(alias=aliases > 0), methods=[m.upper() for m in methods]))
+        aliases += 1
     return routes
-
-
-class RateLimitHeadersMiddleware:
-    """Adds X-RateLimit-* to every response: the calling client's quota, or the full one if unattributed."""
-
-    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
-        self.app = app
-        self.limiter = limiter
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        state = scope.setdefault("state", {})
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                quota = state.get("quota") or self.limiter.unattributed()
-                message["headers"] = [*message.get("headers", []), *quota.headers()]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
-
-
-TEXT = b"text/plain; charset=utf-8"
-
-
-class WrongContentTypeMiddleware:
-    """The `wrong-content-type` fault: JSON answers are labelled text/plain."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def relabel(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [
-                    (name, TEXT if name.lower() == b"content-type" and value.startswith(JSON.encode()) else value)
-                    for name, value in message.get("headers", [])
-                ]
-            await send(message)
-
-        await self.app(scope, receive, relabel)
-
-
-class AccessLogMiddleware:
-    """One line per request: method, path (no query string: it may hold credentials), status, time."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started, status = time.perf_counter(), 0
-
-        async def remember_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, remember_status)
-        finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            access_log.info("%s %s %s %.1fms", scope["method"], scope["path"], status, elapsed)
 
 
 def create_app(
@@ -316,11 +261,10 @@ def create_app(
         faults=active,
         started_clients=store.clients(),
     )
-    base = api_base_path(document)
-    routes: list[BaseRoute] = [
-        Route(token_path(document), issue_token, methods=["POST"]),
-        *api_routes(document),
-        *explorer.routes(document, base, SPEC_NAME, EXPLORER_NAME),
+    base = api_base_path(spec_path)
+    routes = [
+        *contract_routes(document, spec_path),
+        *explorer.routes(dict(document), base, SERVED_SPEC_NAME, EXPLORER_NAME),
     ]
     middleware = [Middleware(AccessLogMiddleware)] if access_log else []
     if not active.on("no-rate-limit-headers"):
@@ -335,21 +279,14 @@ def create_app(
         store.close()
 
     app = Starlette(
-        routes=routes,
-        middleware=middleware,
-        exception_handlers={
-            ApiError: render_api_error,
-            TokenError: render_api_error,
-            HTTPException: render_http_exception,
-        },
-        lifespan=lifespan,
+        routes=routes, middleware=middleware, exception_handlers=dict(EXCEPTION_HANDLERS), lifespan=lifespan
     )
     app.router.redirect_slashes = False  # the slash is part of every path; no redirects to guess it
     app.state.emulator = emulator
     app.state.paths = {
         "API": base,
-        "token": token_path(document),
+        "token": token_path(spec_path),
         "API browser": f"{base}/{EXPLORER_NAME}/",
-        "contract": f"{base}/{SPEC_NAME}",
+        "contract": f"{base}/{SERVED_SPEC_NAME}",
     }
     return app

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
-from pbx_emulator.errors import TokenError, Unauthorized
+from pbx_emulator.errors import TokenError, Unauthorized, invalid_token
 from pbx_emulator.seed import Application
 
 SCOPE = "all"
@@ -84,7 +84,7 @@ class TokenIssuer:
             raise Unauthorized("The Authorization header must be: Bearer <token>.", True)
         grant = self._grants.get(token.strip())
         if grant is None or grant.expires_at <= self._clock():
-            raise Unauthorized("The access token is invalid or has expired.", True)
+            raise invalid_token()
         return grant
 
     def _forget_expired(self) -> None:

@@ -12,8 +12,9 @@ from starlette.applications import Starlette
 
 from pbx_emulator.faults import FAULTS, UnknownFault
 from pbx_emulator.rate_limit import DEFAULT_LIMIT
-from pbx_emulator.seed import DEFAULT_SEED_PATH, SeedError
+from pbx_emulator.seed import SeedError
 from pbx_emulator.store import MEMORY, StoreError
+from pbx_kit.contract import DEFAULT_SEED_PATH
 
 
 def parser() -> argparse.ArgumentParser:

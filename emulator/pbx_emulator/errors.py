@@ -1,21 +1,21 @@
 """Errors as exceptions, rendered in one place into the contract's error bodies.
 
-Handlers raise; `error_response` turns an exception into JSON. Nothing here puts a request's token,
-secret or a traceback into a body.
+Handlers raise; `EXCEPTION_HANDLERS` turns an exception into JSON, and `middleware.CatchAllMiddleware`
+turns a bug into an honest 500. Where the contract gives an error's words (its examples), they are read from
+there. Nothing here puts a request's token, secret or a traceback into a body.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-log = logging.getLogger("pbx_emulator")
+from pbx_kit.contract import example_value
 
 JSON = "application/json"
 
@@ -31,6 +31,12 @@ class ApiError(Exception):
             self.body["status"] = reason
         self.body.update(extra)
         self.headers: dict[str, str] = {}
+
+    @classmethod
+    def from_example(cls, status_code: int, example_name: str) -> ApiError:
+        """The error whose body is the contract's example of that name (`ClientNotFound`, ...)."""
+        example: Mapping[str, Any] = example_value(example_name)
+        return cls(status_code, str(example["message"]), example.get("status"))
 
 
 class Unauthorized(ApiError):
@@ -52,12 +58,22 @@ class ValidationFailed(ApiError):
         self.field = field
 
 
-def forbidden(message: str, reason: str) -> ApiError:
-    return ApiError(403, message, reason)
+def forbidden(example_name: str) -> ApiError:
+    """403 with the contract's example body (`AccessDenied`, `AppAccessTypeDeny`)."""
+    return ApiError.from_example(403, example_name)
+
+
+def user_blocked() -> ApiError:
+    # The contract names the status `user_blocked` but gives no example of its words: ours.
+    return ApiError(403, "The client is blocked by the provider.", "user_blocked")
 
 
 def client_not_found() -> ApiError:
-    return ApiError(404, "Client not found.", "client_not_found")
+    return ApiError.from_example(404, "ClientNotFound")
+
+
+def invalid_token() -> Unauthorized:
+    return Unauthorized(str(example_value("TokenExpired")["message"]), True)
 
 
 class TokenError(Exception):
@@ -72,18 +88,19 @@ class TokenError(Exception):
             self.headers["WWW-Authenticate"] = 'Basic realm="oauth"'
 
 
-def json_response(status_code: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+def json_response(status_code: int, body: Any, headers: Mapping[str, str] | None = None) -> Response:
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return Response(content, status_code=status_code, headers=headers, media_type=JSON)
 
 
-def error_response(error: ApiError | TokenError) -> Response:
-    return json_response(error.status_code, error.body, error.headers)
+def internal_error() -> Response:
+    """What a bug answers: 500 in the `Error` shape, with nothing of the exception in it."""
+    return json_response(500, {"message": "Internal error in the emulator."})
 
 
-async def render_api_error(request: Request, error: Exception) -> Response:
+async def render_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiError | TokenError)
-    return error_response(error)
+    return json_response(error.status_code, error.body, error.headers)
 
 
 async def render_http_exception(request: Request, error: Exception) -> Response:
@@ -94,31 +111,9 @@ async def render_http_exception(request: Request, error: Exception) -> Response:
     return json_response(error.status_code, {"message": message}, dict(error.headers or {}))
 
 
-class CatchAllMiddleware:
-    """The last resort: a bug becomes an honest 500 with the contract's `Error` body, never a traceback.
-
-    It stays a 500 on purpose: disguising a bug as a 4xx would hide it from the conformance suite, whose
-    not-a-server-error check exists to catch exactly this. The traceback goes to the log only.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception:
-            log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
-            if started:
-                raise
-            await json_response(500, {"message": "Internal error in the emulator."})(scope, receive, send)
+# The one place an exception becomes an answer (Starlette's exception middleware calls these).
+EXCEPTION_HANDLERS: Mapping[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+    ApiError: render_error,
+    TokenError: render_error,
+    HTTPException: render_http_exception,
+}

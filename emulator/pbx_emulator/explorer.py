@@ -1,7 +1,7 @@
 """The contract served as a document, and the interactive API browser (Swagger UI 5 from swagger-ui-py).
 
 The served document is openapi.yaml with one change: `servers` names this emulator's own origin, so the
-browser's "Try it out" and its Authorize (tokenUrl `/oauth/token`, resolved against that server) call
+browser's "Try it out" and its Authorize (the relative tokenUrl, resolved against that server) call
 the emulator rather than the provider.
 """
 
@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
-from swagger_ui.core import ApplicationDocument
+from swagger_ui.core import ApplicationDocument  # type: ignore[import-untyped]  # swagger-ui-py ships no types
 
 
 def served_document(document: dict[str, Any], origin: str, base: str) -> dict[str, Any]:

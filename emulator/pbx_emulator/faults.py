@@ -1,6 +1,8 @@
 """Faults on purpose: each breaks the contract in one known way, so the conformance suite can prove it sees it.
 
-`--fault NAME` (repeatable) turns one on. The emulator asks `faults.on(NAME)` where the behaviour forks.
+`--fault NAME` (repeatable) turns one on. A new fault is one entry of `FAULTS` (its name and what it breaks,
+which `--help` and the README show) plus its branch: `faults.on(NAME)` where the behaviour forks (app.py's
+handlers, or the middleware list in `create_app` for a fault of every answer).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ FAULTS: dict[str, str] = {
     "token-ignores-secret": "the token endpoint issues a token for a known App ID whatever the secret",
 }
 
-# The field and the alias path that the faults above name.
+# The fields that `missing-field` and `wrong-type` bend.
 MISSING_FIELD = "email"
 WRONG_TYPE_FIELD = "id"
 

@@ -9,9 +9,8 @@ from typing import Any
 
 import yaml
 
-from pbx_kit.contract import schema_properties, validator
+from pbx_kit.contract import DEFAULT_SEED_PATH, is_nullable, schema_properties, validator
 
-DEFAULT_SEED_PATH = Path(__file__).resolve().parent / "seed.yaml"
 ACCESS_LEVELS = ("All", "Call API")
 
 
@@ -81,18 +80,13 @@ def _parse_client(entry: Any, where: str) -> SeedClient:
 def complete_client(client: Mapping[str, Any]) -> dict[str, Any]:
     """The client with every nullable field it leaves out set to null, in the contract's field order."""
     properties = schema_properties("Client")
-    completed = {name: client.get(name) for name, schema in properties.items() if name in client or _nullable(schema)}
+    completed = {name: client.get(name) for name, schema in properties.items() if name in client or is_nullable(schema)}
     completed.update({name: value for name, value in client.items() if name not in properties})
     return completed
 
 
-def _nullable(schema: Mapping[str, Any]) -> bool:
-    kind = schema.get("type")
-    return kind == "null" or (isinstance(kind, list) and "null" in kind)
-
-
 def _check_unique(values: list[Any], what: str, origin: str) -> None:
-    seen = set()
+    seen: set[Any] = set()
     for value in values:
         if value in seen:
             raise SeedError(f"{origin}: {what} {value!r} appears twice")

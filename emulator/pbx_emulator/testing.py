@@ -25,6 +25,9 @@ from typing import Any
 import httpx
 import yaml
 
+from pbx_kit.contract import DEFAULT_SEED_PATH, SERVED_SPEC_NAME, api_base_path, demo_application, demo_identities
+from pbx_kit.contract import token_url as contract_token_url
+
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 
@@ -35,23 +38,28 @@ class RunningEmulator:
     process: subprocess.Popen[bytes]
     log_path: Path
     db_path: str
+    seed_path: Path = DEFAULT_SEED_PATH
 
     @property
     def api_url(self) -> str:
-        return self.url + "/api/ver1.0"
+        return self.url + api_base_path()
 
     @property
     def token_url(self) -> str:
-        return self.url + "/oauth/token"
+        return contract_token_url(self.api_url)
 
-    def token(self, app_id: str = "demo-app", app_secret: str = "demo-secret") -> str:
-        """A fresh access token for the application (the default seed's demo application by default)."""
+    def token(self, app_id: str | None = None, app_secret: str | None = None) -> str:
+        """A fresh access token for the application: by default the seed's main demo application, and the
+        App Secret the seed gives the App ID."""
+        app_id = app_id or demo_identities(self.seed_path).main.app_id
+        if app_secret is None:
+            app_secret = demo_application(app_id, self.seed_path).app_secret
         response = httpx.post(
             self.token_url,
             data={"grant_type": "client_credentials", "client_id": app_id, "client_secret": app_secret},
         )
         response.raise_for_status()
-        return response.json()["access_token"]
+        return str(response.json()["access_token"])
 
     def log(self) -> str:
         """What the emulator has printed so far (banner and access log)."""
@@ -73,7 +81,7 @@ class RunningEmulator:
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        return int(probe.getsockname()[1])
 
 
 @contextlib.contextmanager
@@ -111,7 +119,8 @@ def running_emulator(
                 process = subprocess.Popen(
                     command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
                 )
-            server = RunningEmulator(f"http://127.0.0.1:{port}", process, log_path, str(db_path or ":memory:"))
+            url, db = f"http://127.0.0.1:{port}", str(db_path or ":memory:")
+            server = RunningEmulator(url, process, log_path, db, Path(seed or DEFAULT_SEED_PATH))
             try:
                 if _wait_until_answering(server):
                     break
@@ -135,7 +144,7 @@ def _wait_until_answering(server: RunningEmulator) -> bool:
         if server.process.poll() is not None:
             return False
         try:
-            httpx.get(server.api_url + "/openapi.yaml", timeout=1.0)
+            httpx.get(f"{server.api_url}/{SERVED_SPEC_NAME}", timeout=1.0)
             return True
         except httpx.TransportError:
             time.sleep(0.05)

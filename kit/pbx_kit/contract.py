@@ -235,6 +235,27 @@ def integer_range(schema: Mapping[str, Any]) -> tuple[int, int] | None:
     return INTEGER_FORMATS.get(name) if isinstance(name, str) else None
 
 
+@cache
+def path_parameter_range(name: str, path: Path | None = None) -> tuple[int, int]:
+    """The integers a path parameter accepts (`client_id`: 1 to the int64 maximum).
+
+    Read from the integer branch of the parameter's schema: its format's range, narrowed by `minimum`/`maximum`.
+    """
+    document = load_document(path)
+    for item in document["paths"].values():
+        for operation in [item, *(node for node in item.values() if isinstance(node, Mapping))]:
+            for parameter in operation.get("parameters", []):
+                parameter = deref(parameter, path)
+                if parameter.get("in") != "path" or parameter.get("name") != name:
+                    continue
+                schema = deref(parameter["schema"], path)
+                for branch in [deref(b, path) for b in schema.get("oneOf", schema.get("anyOf", [schema]))]:
+                    if branch.get("type") == "integer":
+                        low, high = integer_range(branch) or (-(2**1023), 2**1023)
+                        return max(low, branch.get("minimum", low)), min(high, branch.get("maximum", high))
+    raise KeyError(f"the contract has no integer path parameter {name!r}")
+
+
 # --- what the document's examples say ---------------------------------------------------------------------
 
 

@@ -6,10 +6,11 @@ import httpx
 import pytest
 
 from pbx_emulator.testing import RunningEmulator
-from pbx_kit.contract import load_document, read_only_fields, schema_properties, validator
-from tests.emulator.emulator_helpers import api
+from pbx_kit.contract import load_document, path_parameter_range, read_only_fields, schema_properties, validator
+from tests.emulator.emulator_helpers import BLOCKED, OTHER, READONLY, api
 
 PATHS = list(load_document()["paths"])
+INT64_MAX = path_parameter_range("client_id")[1]
 
 
 def path_of(template: str, client_id: object) -> str:
@@ -44,7 +45,7 @@ def test_own_client_is_returned_whole_with_nulls(
 
 
 def test_unset_fields_are_null_not_missing(shared_emulator: RunningEmulator) -> None:
-    with api(shared_emulator, shared_emulator.token("other-app", "other-secret")) as http:
+    with api(shared_emulator, shared_emulator.token(OTHER.app_id)) as http:
         client = http.get(path_of(PATHS[0], "@me")).json()
     assert set(client) == set(schema_properties("Client"))
     assert client["id"] == 1002
@@ -64,7 +65,15 @@ def test_another_clients_id_is_access_denied(
 
 
 @pytest.mark.parametrize("template", PATHS)
-@pytest.mark.parametrize("client_id", [999999, 0, -1, "abc", "me", "@you", "1001.0", "9223372036854775808", "١٠٠١"])
+@pytest.mark.parametrize(
+    "client_id",
+    [
+        *[999999, 0, -1, "abc", "me", "@you", "1001.0", "9223372036854775808", "١٠٠١"],
+        # Past Python's int-conversion digit limit (4,300): still an id naming no client, never a 500.
+        *["1" * 4301, "9" * 6000, "1001" + "0" * 5000],
+    ],
+    ids=lambda value: str(value) if len(str(value)) < 30 else f"{len(str(value))}-digits",
+)
 def test_an_id_naming_no_client_is_not_found(
     shared_emulator: RunningEmulator, token: str, template: str, client_id: object
 ) -> None:
@@ -77,7 +86,7 @@ def test_an_id_naming_no_client_is_not_found(
 
 @pytest.mark.parametrize("method", ["GET", "PUT"])
 def test_a_blocked_client_is_refused_everything(shared_emulator: RunningEmulator, method: str) -> None:
-    with api(shared_emulator, shared_emulator.token("blocked-app", "blocked-secret")) as http:
+    with api(shared_emulator, shared_emulator.token(BLOCKED.app_id)) as http:
         response = http.request(method, path_of(PATHS[0], "@me"), json={"name": "Unblocked"})
     assert response.status_code == 403
     assert_body_is(response, "ForbiddenError")
@@ -85,7 +94,7 @@ def test_a_blocked_client_is_refused_everything(shared_emulator: RunningEmulator
 
 
 def test_a_call_api_application_may_read_but_not_write(shared_emulator: RunningEmulator) -> None:
-    with api(shared_emulator, shared_emulator.token("demo-readonly", "demo-readonly-secret")) as http:
+    with api(shared_emulator, shared_emulator.token(READONLY.app_id)) as http:
         assert http.get(path_of(PATHS[0], "@me")).status_code == 200
         response = http.put(path_of(PATHS[0], "@me"), json={"name": "Changed"})
         assert response.status_code == 403
@@ -155,7 +164,7 @@ def test_put_is_a_partial_update_visible_through_both_paths(emulator: RunningEmu
         ({"disk_space_notify_threshold": 101}, "disk_space_notify_threshold"),
         ({"hold_music": 0}, "hold_music"),
         ({"hold_music": True}, "hold_music"),
-        ({"dial_rule_id": 2**63}, "dial_rule_id"),
+        ({"dial_rule_id": INT64_MAX + 1}, "dial_rule_id"),
         ({"name": "x" * 256}, "name"),
         ({"colour": "blue"}, "colour"),
         ({"name": "Fine", "timezone": "Nowhere/Else"}, "timezone"),
@@ -232,13 +241,69 @@ def test_unusual_but_valid_json_is_accepted(emulator: RunningEmulator) -> None:
         for content, field, value in [
             (rb'{"name": "\u0000"}', "name", "\x00"),
             (rb'{"name": "\ud83d\ude00"}', "name", "\U0001f600"),
-            (b'{"name": "first", "name": "last"}', "name", "last"),
             (b'{"hold_music": 7.0}', "hold_music", 7),
         ]:
             response = http.put(path_of(PATHS[0], "@me"), content=content, headers={"Content-Type": "application/json"})
             assert response.status_code == 200, content
             assert response.json()[field] == value
             assert http.get(path_of(PATHS[0], "@me")).json()[field] == value
+
+
+@pytest.mark.parametrize(
+    ("content", "field", "value"),
+    [(b'{"hold_music": 2.0}', "hold_music", 2), (b'{"dial_rule_id": 1.2e1}', "dial_rule_id", 12)],
+)
+def test_a_whole_number_written_as_a_float_is_stored_as_the_integer_the_contract_says(
+    emulator: RunningEmulator, content: bytes, field: str, value: int
+) -> None:
+    # The contract's decision (ClientUpdate): a JSON number with no fractional part is that integer.
+    with api(emulator, emulator.token()) as http:
+        response = http.put(path_of(PATHS[0], "@me"), content=content, headers={"Content-Type": "application/json"})
+        assert response.status_code == 200, response.text
+        assert f'"{field}":{value},' in response.text or f'"{field}":{value}}}' in response.text
+        stored = http.get(path_of(PATHS[0], "@me")).json()[field]
+    assert stored == value and type(stored) is int
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "problem"),
+    [
+        (b'{"language": "TOOLONG", "language": "de"}', "application/json", "more than once"),
+        (b'{"name": "first", "name": "last"}', "application/json", "more than once"),
+        (b'{"name": {"a": 1, "a": 2}}', "application/json", "more than once"),
+        (b'{"name": "Acme"}', "application/json; charset=latin-1", "UTF-8"),
+        ('{"name": "Acmé"}'.encode("latin-1"), "application/json; charset=iso-8859-1", "UTF-8"),
+        ('{"name": "Acmé"}'.encode("latin-1"), "application/json", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-16"), "application/json", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-16-le"), "application/json", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-16-be"), "application/json; charset=utf-16", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-32"), "application/json", "UTF-8"),
+        ('{"name": "Acme"}'.encode("utf-8-sig"), "application/json", "byte order mark"),
+    ],
+    ids=[
+        "duplicate-language",
+        "duplicate-name",
+        "nested-duplicate",
+        "charset-latin-1",
+        "latin-1-bytes-declared",
+        "latin-1-bytes",
+        "utf-16-bom",
+        "utf-16-le",
+        "utf-16-be-declared",
+        "utf-32",
+        "utf-8-bom",
+    ],
+)
+def test_a_body_json_parsers_disagree_on_is_400_naming_the_problem_and_nothing_changes(
+    shared_emulator: RunningEmulator, token: str, content: bytes, content_type: str, problem: str
+) -> None:
+    with api(shared_emulator, token) as http:
+        before = http.get(path_of(PATHS[0], "@me")).json()
+        response = http.put(path_of(PATHS[0], "@me"), content=content, headers={"Content-Type": content_type})
+        assert response.status_code == 400, response.text
+        assert_body_is(response, "ValidationError")
+        assert problem in response.json()["message"]
+        assert http.get(path_of(PATHS[0], "@me")).json() == before
 
 
 @pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded", "application/jsonx"])

@@ -12,6 +12,7 @@ import pytest
 
 from pbx_emulator.testing import running_emulator
 from pbx_kit.contract import ROOT
+from tests.emulator.emulator_helpers import API_BASE, MAIN, TOKEN_PATH
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -45,8 +46,8 @@ def test_authorize_then_get_and_put_the_client_in_the_api_browser() -> None:
             page.goto(server.api_url + "/client_api_explorer/")
 
             page.locator(".auth-wrapper .authorize").click()
-            page.locator("input[id^='client_id']").fill("demo-app")
-            page.locator("input[id^='client_secret']").fill("demo-secret")
+            page.locator("input[id^='client_id']").fill(MAIN.app_id)
+            page.locator("input[id^='client_secret']").fill(MAIN.app_secret)
             page.locator(".auth-btn-wrapper .authorize").click()
             expect(page.locator(".auth-container").first).to_contain_text("Authorized")
             page.locator(".auth-btn-wrapper .btn-done").click()
@@ -82,8 +83,8 @@ def test_authorize_then_get_and_put_the_client_in_the_api_browser() -> None:
             ).to_contain_text("Europe/Vilnius")
         finally:
             browser.close()
-        log = server.wait_for_log("PUT /api/ver1.0/client/client_info/@me/ 200")
+        log = server.wait_for_log(f"PUT {API_BASE}/client/client_info/@me/ 200")
     # Swagger UI sends the client credentials with HTTP Basic for this flow.
-    assert "POST /oauth/token 200" in log
-    assert "GET /api/ver1.0/client/@me/client/ 200" in log
-    assert "PUT /api/ver1.0/client/client_info/@me/ 200" in log
+    assert f"POST {TOKEN_PATH} 200" in log
+    assert f"GET {API_BASE}/client/@me/client/ 200" in log
+    assert f"PUT {API_BASE}/client/client_info/@me/ 200" in log

@@ -8,19 +8,20 @@ import sys
 import httpx
 
 from pbx_emulator.testing import running_emulator
+from tests.emulator.emulator_helpers import API_BASE, BLOCKED, MAIN, READONLY, TOKEN_PATH
 
 
 def test_the_banner_prints_the_demo_credentials_and_urls() -> None:
     with running_emulator() as server:
         log = server.log()
     assert f"listening on {server.url}" in log
-    assert "/api/ver1.0/client_api_explorer/" in log
+    assert f"{API_BASE}/client_api_explorer/" in log
     for line in (
-        "demo-app / demo-secret  All, client 1001",
-        "demo-readonly / demo-readonly-secret  Call API, client 1001",
+        f"{MAIN.app_id} / {MAIN.app_secret}  All, client 1001",
+        f"{READONLY.app_id} / {READONLY.app_secret}  Call API, client 1001",
     ):
         assert line in log
-    assert "blocked-app / blocked-secret  All, client 1003 (blocked)" in log
+    assert f"{BLOCKED.app_id} / {BLOCKED.app_secret}  All, client 1003 (blocked)" in log
 
 
 def test_one_log_line_per_request_without_tokens_or_secrets() -> None:
@@ -31,17 +32,17 @@ def test_one_log_line_per_request_without_tokens_or_secrets() -> None:
         httpx.put(server.api_url + "/client/@me/client/", headers=headers, json={"name": "Logged"})
         httpx.post(server.token_url + "?client_secret=query-secret", data={"grant_type": "client_credentials"})
         httpx.get(server.api_url + "/client/@me/client/", headers={"Authorization": "Bearer forged-token-value"})
-        log = server.wait_for_log("GET /api/ver1.0/client/@me/client/ 401")
+        log = server.wait_for_log(f"GET {API_BASE}/client/@me/client/ 401")
     access = [line for line in log.splitlines() if "pbx_emulator.access" in line]
     assert [line.split()[3:6] for line in access[-5:]] == [
-        ["POST", "/oauth/token", "200"],
-        ["GET", "/api/ver1.0/client/@me/client/", "200"],
-        ["PUT", "/api/ver1.0/client/@me/client/", "200"],
-        ["POST", "/oauth/token", "401"],
-        ["GET", "/api/ver1.0/client/@me/client/", "401"],
+        ["POST", TOKEN_PATH, "200"],
+        ["GET", f"{API_BASE}/client/@me/client/", "200"],
+        ["PUT", f"{API_BASE}/client/@me/client/", "200"],
+        ["POST", TOKEN_PATH, "401"],
+        ["GET", f"{API_BASE}/client/@me/client/", "401"],
     ]
-    for secret in (token, "demo-secret", "query-secret", "forged-token-value"):
-        assert secret not in log.replace("demo-app / demo-secret", "")
+    for secret in (token, MAIN.app_secret, "query-secret", "forged-token-value"):
+        assert secret not in log.replace(f"{MAIN.app_id} / {MAIN.app_secret}", "")
 
 
 def test_a_bad_seed_is_a_clear_error_not_a_traceback(tmp_path) -> None:

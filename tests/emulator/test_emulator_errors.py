@@ -10,8 +10,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.routing import Route
 
-from pbx_emulator.app import RateLimitHeadersMiddleware
-from pbx_emulator.errors import CatchAllMiddleware
+from pbx_emulator.middleware import CatchAllMiddleware, RateLimitHeadersMiddleware
 from pbx_emulator.rate_limit import RateLimiter
 from pbx_kit.contract import validator
 

@@ -9,6 +9,7 @@ import yaml
 
 from pbx_emulator.testing import RunningEmulator
 from pbx_kit.contract import load_document
+from tests.emulator.emulator_helpers import API_BASE
 
 
 def test_the_served_contract_is_openapi_yaml_with_this_emulator_as_server(shared_emulator: RunningEmulator) -> None:
@@ -23,24 +24,24 @@ def test_the_served_contract_is_openapi_yaml_with_this_emulator_as_server(shared
 
 def test_the_server_follows_the_host_the_emulator_is_reached_by(shared_emulator: RunningEmulator) -> None:
     url = shared_emulator.url.replace("127.0.0.1", "localhost")
-    served = yaml.safe_load(httpx.get(url + "/api/ver1.0/openapi.yaml").text)
-    assert served["servers"][0]["url"] == url + "/api/ver1.0"
+    served = yaml.safe_load(httpx.get(url + f"{API_BASE}/openapi.yaml").text)
+    assert served["servers"][0]["url"] == url + API_BASE
 
 
 def test_the_explorer_page_loads_swagger_ui_from_the_emulator_only(shared_emulator: RunningEmulator) -> None:
     page = httpx.get(shared_emulator.api_url + "/client_api_explorer/")
     assert page.status_code == 200
     assert "text/html" in page.headers["content-type"]
-    assert 'url: "/api/ver1.0/openapi.yaml"' in page.text
+    assert f'url: "{API_BASE}/openapi.yaml"' in page.text
     assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
-    assert assets and all(a.startswith("/api/ver1.0/client_api_explorer/static/") for a in assets), assets
+    assert assets and all(a.startswith(f"{API_BASE}/client_api_explorer/static/") for a in assets), assets
     for asset in assets:
         assert httpx.get(shared_emulator.url + asset).status_code == 200, asset
-    bundle = httpx.get(shared_emulator.url + "/api/ver1.0/client_api_explorer/static/swagger-ui-bundle.js").text
+    bundle = httpx.get(shared_emulator.api_url + "/client_api_explorer/static/swagger-ui-bundle.js").text
     assert re.search(r'"5\.\d+\.\d+"', bundle), "Swagger UI 5"
 
 
 def test_the_explorer_without_its_slash_redirects_to_it(shared_emulator: RunningEmulator) -> None:
     response = httpx.get(shared_emulator.api_url + "/client_api_explorer")
     assert response.status_code in (301, 302, 307, 308)
-    assert response.headers["location"].endswith("/api/ver1.0/client_api_explorer/")
+    assert response.headers["location"].endswith(f"{API_BASE}/client_api_explorer/")

@@ -13,7 +13,7 @@ import pytest
 
 from pbx_emulator.faults import FAULTS
 from pbx_emulator.testing import RunningEmulator, running_emulator
-from tests.emulator.emulator_helpers import api, bearer
+from tests.emulator.emulator_helpers import MAIN, READONLY, api, bearer
 
 ME = "/client/@me/client/"
 ALIAS_ME = "/client/client_info/@me/"
@@ -80,7 +80,7 @@ def wrong_content_type(server: RunningEmulator) -> bool:
 
 
 def call_api_can_write(server: RunningEmulator) -> bool:
-    with api(server, server.token("demo-readonly", "demo-readonly-secret")) as http:
+    with api(server, server.token(READONLY.app_id)) as http:
         return http.put(ME, json={"name": "Written by Call API"}).status_code == 200
 
 
@@ -97,7 +97,7 @@ def invalid_put_partially_applied(server: RunningEmulator) -> bool:
 
 def token_ignores_secret(server: RunningEmulator) -> bool:
     response = httpx.post(
-        server.token_url, data={"grant_type": "client_credentials", "client_id": "demo-app", "client_secret": "wrong"}
+        server.token_url, data={"grant_type": "client_credentials", "client_id": MAIN.app_id, "client_secret": "wrong"}
     )
     return response.status_code == 200
 

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from pbx_emulator.testing import running_emulator
+from tests.emulator.emulator_helpers import OTHER
 
 DURATION = 4.0  # seconds of load
 CONNECTIONS = 24
@@ -26,7 +27,7 @@ ORDERED, RACING = 1001, 1002
 @pytest.mark.slow
 def test_mixed_load_has_no_server_errors_and_keeps_the_last_acknowledged_put(tmp_path: Path) -> None:
     with running_emulator(db_path=tmp_path / "load.sqlite3", extra_args=["--quiet"]) as server:
-        tokens = {ORDERED: server.token(), RACING: server.token("other-app", "other-secret")}
+        tokens = {ORDERED: server.token(), RACING: server.token(OTHER.app_id)}
         result = asyncio.run(_load(server.api_url, tokens))
         finals = {
             client_id: httpx.get(

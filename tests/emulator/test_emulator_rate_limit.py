@@ -7,7 +7,7 @@ import pytest
 
 from pbx_emulator.testing import RunningEmulator, running_emulator
 from pbx_kit.contract import validator
-from tests.emulator.emulator_helpers import api, bearer
+from tests.emulator.emulator_helpers import OTHER, READONLY, api, bearer
 
 HEADERS = ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset")
 
@@ -40,18 +40,16 @@ def test_every_kind_of_answer_carries_the_headers(shared_emulator: RunningEmulat
 
 def test_calls_are_counted_per_client() -> None:
     with running_emulator(rate_limit=100) as server:
-        acme, birch = server.token(), server.token("other-app", "other-secret")
+        acme, birch = server.token(), server.token(OTHER.app_id)
         with api(server) as http:
             first = http.get("/client/@me/client/", headers=bearer(acme))
             second = http.get("/client/@me/client/", headers=bearer(acme))
             other = http.get("/client/@me/client/", headers=bearer(birch))
-            readonly = http.get(
-                "/client/@me/client/", headers=bearer(server.token("demo-readonly", "demo-readonly-secret"))
-            )
+            readonly = http.get("/client/@me/client/", headers=bearer(server.token(READONLY.app_id)))
     assert quota(first)[:2] == (100, 99)
     assert quota(second)[:2] == (100, 98)
     assert quota(other)[:2] == (100, 99)
-    assert quota(readonly)[:2] == (100, 97)  # the same client as demo-app: one count per client
+    assert quota(readonly)[:2] == (100, 97)  # the same client as the main application: one count per client
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT"])
@@ -59,7 +57,7 @@ def test_past_the_limit_every_call_is_429(method: str) -> None:
     with running_emulator(rate_limit=3) as server, api(server, server.token()) as http:
         statuses = [http.request(method, "/client/@me/client/", json={"name": "N"}).status_code for _ in range(3)]
         limited = http.request(method, "/client/@me/client/", json={"name": "N"})
-        other = http.get("/client/@me/client/", headers=bearer(server.token("other-app", "other-secret")))
+        other = http.get("/client/@me/client/", headers=bearer(server.token(OTHER.app_id)))
     assert statuses == [200, 200, 200]
     assert limited.status_code == 429
     assert validator("RateLimitError").is_valid(limited.json())

@@ -12,12 +12,13 @@ from hypothesis import strategies as st
 
 from pbx_emulator.testing import RunningEmulator
 from pbx_kit.contract import validator
+from tests.emulator.emulator_helpers import MAIN
 
 SETTINGS = settings(
     max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 form_values = st.one_of(
-    st.sampled_from(["client_credentials", "password", "demo-app", "demo-secret", "all", "", "%", "%zz", "é"]),
+    st.sampled_from(["client_credentials", "password", MAIN.app_id, MAIN.app_secret, "all", "", "%", "%zz", "é"]),
     st.text(max_size=20),
 )
 form = st.dictionaries(

@@ -9,9 +9,10 @@ import pytest
 
 from pbx_emulator.testing import RunningEmulator
 from pbx_kit.contract import validator
+from tests.emulator.emulator_helpers import BLOCKED, MAIN
 
 GRANT = {"grant_type": "client_credentials"}
-DEMO = {"client_id": "demo-app", "client_secret": "demo-secret"}
+DEMO = {"client_id": MAIN.app_id, "client_secret": MAIN.app_secret}
 
 
 def basic(app_id: str, secret: str) -> dict[str, str]:
@@ -22,7 +23,7 @@ def assert_token_error(response: httpx.Response, status: int, error: str) -> Non
     assert response.status_code == status
     assert validator("TokenError").is_valid(response.json())
     assert response.json()["error"] == error
-    assert "demo-secret" not in response.text
+    assert MAIN.app_secret not in response.text
 
 
 def test_form_credentials_get_a_bearer_token_that_works(shared_emulator: RunningEmulator) -> None:
@@ -39,7 +40,7 @@ def test_form_credentials_get_a_bearer_token_that_works(shared_emulator: Running
 
 
 def test_http_basic_credentials_get_a_token(shared_emulator: RunningEmulator) -> None:
-    response = httpx.post(shared_emulator.token_url, data=GRANT, headers=basic("demo-app", "demo-secret"))
+    response = httpx.post(shared_emulator.token_url, data=GRANT, headers=basic(MAIN.app_id, MAIN.app_secret))
     assert response.status_code == 200
     assert validator("Token").is_valid(response.json())
 
@@ -60,7 +61,11 @@ def test_the_lifetime_is_configurable() -> None:
 
 @pytest.mark.parametrize(
     "credentials",
-    [{"client_id": "demo-app", "client_secret": "wrong"}, {"client_id": "nobody", "client_secret": "demo-secret"}, {}],
+    [
+        {"client_id": MAIN.app_id, "client_secret": "wrong"},
+        {"client_id": "nobody", "client_secret": MAIN.app_secret},
+        {},
+    ],
     ids=["wrong-secret", "unknown-app", "none"],
 )
 def test_bad_client_credentials_are_invalid_client_401(
@@ -70,7 +75,7 @@ def test_bad_client_credentials_are_invalid_client_401(
 
 
 def test_bad_basic_credentials_are_401_with_a_basic_challenge(shared_emulator: RunningEmulator) -> None:
-    response = httpx.post(shared_emulator.token_url, data=GRANT, headers=basic("demo-app", "wrong"))
+    response = httpx.post(shared_emulator.token_url, data=GRANT, headers=basic(MAIN.app_id, "wrong"))
     assert_token_error(response, 401, "invalid_client")
     assert response.headers["www-authenticate"].startswith("Basic")
 
@@ -89,7 +94,7 @@ def test_a_json_body_is_invalid_request(shared_emulator: RunningEmulator) -> Non
 
 
 def test_two_client_authentication_methods_at_once_are_invalid_request(shared_emulator: RunningEmulator) -> None:
-    response = httpx.post(shared_emulator.token_url, data=GRANT | DEMO, headers=basic("demo-app", "demo-secret"))
+    response = httpx.post(shared_emulator.token_url, data=GRANT | DEMO, headers=basic(MAIN.app_id, MAIN.app_secret))
     assert_token_error(response, 400, "invalid_request")
 
 
@@ -101,7 +106,7 @@ def test_an_unknown_scope_is_invalid_scope(shared_emulator: RunningEmulator) -> 
 
 def test_a_blocked_clients_application_still_gets_a_token(shared_emulator: RunningEmulator) -> None:
     response = httpx.post(
-        shared_emulator.token_url, data=GRANT | {"client_id": "blocked-app", "client_secret": "blocked-secret"}
+        shared_emulator.token_url, data=GRANT | {"client_id": BLOCKED.app_id, "client_secret": BLOCKED.app_secret}
     )
     assert response.status_code == 200
 

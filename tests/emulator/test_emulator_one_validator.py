@@ -1,0 +1,100 @@
+"""One validator: a value the seed accepts is one a PUT accepts, and the other way round.
+
+The seed was once checked by Python `jsonschema`'s lax `email` format and a PUT by jsonschema-rs (RFC 5321),
+so `a..b@x` loaded from a seed and was refused when written back unchanged. Both now ask
+`pbx_kit.contract.validator`; the same values go through the seed loader and a PUT, with the same verdict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from pbx_emulator.app import create_app
+from pbx_emulator.errors import ValidationFailed
+from pbx_emulator.seed import SeedError, parse_seed
+from pbx_emulator.validation import check_update
+from pbx_kit.contract import DEFAULT_SEED_PATH, path_parameter_range
+from tests.emulator.emulator_helpers import MAIN
+
+EMAILS = [
+    "a..b@x",
+    ".a@x",
+    "a.@x",
+    "a(b)@x",
+    "a b@x",
+    '"a b"@x',
+    "a@b",
+    "a@b@c",
+    "plain",
+    "a@[127.0.0.1]",
+    "office@acme.example",
+    "user+tag@example.com",
+    "ünï@example.com",
+]
+VALUES: list[tuple[str, Any]] = [
+    *[("email", address) for address in EMAILS],
+    *[("disk_space_notify_email", address) for address in EMAILS[:4]],
+    ("timezone", "Mars/Olympus"),
+    ("timezone", "UTC"),
+    ("language", "en\n"),
+    ("language", "de"),
+    ("dial_rule_id", path_parameter_range("client_id")[1] + 1),
+    ("hold_music", 0),
+]
+
+
+def seed_with(field: str, value: Any) -> dict[str, Any]:
+    seed: dict[str, Any] = yaml.safe_load(DEFAULT_SEED_PATH.read_text(encoding="utf-8"))
+    seed = copy.deepcopy(seed)
+    seed["clients"][0]["client"][field] = value
+    return seed
+
+
+def seed_accepts(field: str, value: Any) -> bool:
+    try:
+        parse_seed(seed_with(field, value))
+    except SeedError:
+        return False
+    return True
+
+
+def put_accepts(field: str, value: Any) -> bool:
+    try:
+        check_update({field: value})
+    except ValidationFailed:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("field", "value"), VALUES, ids=[f"{f}={v!r}" for f, v in VALUES])
+def test_the_seed_and_a_put_give_the_same_verdict(field: str, value: Any) -> None:
+    assert seed_accepts(field, value) == put_accepts(field, value)
+
+
+@pytest.mark.parametrize("address", EMAILS)
+def test_a_seeded_value_written_back_unchanged_is_accepted(tmp_path: Path, address: str) -> None:
+    if not seed_accepts("email", address):
+        pytest.skip("the seed refuses it (and so does a PUT: the test above)")
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(yaml.safe_dump(seed_with("email", address)), encoding="utf-8")
+    app = create_app(seed_path=seed, access_log=False)
+    path = app.state.paths["API"] + "/client/@me/client/"
+
+    async def round_trip() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as http:
+            grant = {"grant_type": "client_credentials", "client_id": MAIN.app_id, "client_secret": MAIN.app_secret}
+            token = (await http.post(app.state.paths["token"], data=grant)).json()["access_token"]
+            headers = {"Authorization": f"Bearer {token}"}
+            client = (await http.get(path, headers=headers)).json()
+            return await http.put(path, headers=headers, json={"email": client["email"]})
+
+    response = asyncio.run(round_trip())
+    assert response.status_code == 200, response.text
