@@ -250,9 +250,25 @@ def create_app(
     access_log: bool = True,
     spec_path: Path | None = None,
 ) -> Starlette:
+    Faults(faults)  # an unknown fault is refused before the store is opened
+    store = Store(db_path, load_seed(seed_path))
+    try:
+        return _app(store, faults, token_lifetime, rate_limit, access_log, spec_path)
+    except BaseException:
+        store.close()  # start-up abandoned (a bad contract, a signal): the store is not left open
+        raise
+
+
+def _app(
+    store: Store,
+    faults: Iterable[str],
+    token_lifetime: int,
+    rate_limit: int | None,
+    access_log: bool,
+    spec_path: Path | None,
+) -> Starlette:
     document = load_document(spec_path)
     active = Faults(faults)
-    store = Store(db_path, load_seed(seed_path))
     limiter = RateLimiter(DEFAULT_LIMIT if rate_limit is None else rate_limit)
     emulator = Emulator(
         store=store,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 import uvicorn
 from starlette.applications import Starlette
@@ -51,9 +53,42 @@ def _positive(text: str) -> int:
     return value
 
 
+class Stopped(Exception):
+    """SIGTERM or SIGINT before the server runs: start-up is abandoned, and what it opened is closed."""
+
+
+class Shutdown:
+    """SIGTERM and SIGINT at any moment end the emulator with exit status 0 and its store closed.
+
+    Before the server runs, the signal abandons start-up (`Stopped`); once it runs, it asks uvicorn to shut
+    down as uvicorn's own handler would. uvicorn re-raises the signal to the previous handler after its
+    graceful shutdown, which is this one again, so the process does not die of it (-15) afterwards.
+    """
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self) -> None:
+        self.server: uvicorn.Server | None = None
+        for number in self.SIGNALS:
+            signal.signal(number, self.handle)
+
+    def handle(self, number: int, frame: FrameType | None) -> None:
+        if self.server is None:
+            raise Stopped(signal.Signals(number).name)
+        self.server.should_exit = True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    shutdown = Shutdown()
+    try:
+        return serve(parser().parse_args(argv), shutdown)
+    except Stopped:
+        return 0
+
+
+def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
+    print(f"pbx-emulator starting (seed {args.seed}, store {args.db})", flush=True)
     from pbx_emulator.app import create_app  # after argument errors, which need none of it
 
     try:
@@ -68,8 +103,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SeedError, StoreError, UnknownFault, OSError) as error:
         print(f"pbx-emulator: {error}", file=sys.stderr)
         return 2
-    print(banner(app, args.host, args.port, args.fault), flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="on")
+    store = app.state.emulator.store
+    try:
+        print(banner(app, args.host, args.port, args.fault), flush=True)
+        config = uvicorn.Config(
+            app, host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="on"
+        )
+        shutdown.server = uvicorn.Server(config)
+        shutdown.server.run()
+    finally:
+        store.close()  # also closed by the app's shutdown; closing twice is harmless
     return 0
 
 

@@ -3,10 +3,23 @@ nothing they do is logged as the emulator's fault."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
+from typing import Any
 
-from pbx_emulator.testing import RunningEmulator, running_emulator
+import pytest
+import yaml
+
+from pbx_emulator.seed import load_seed
+from pbx_emulator.store import Store
+from pbx_emulator.testing import RunningEmulator, free_port, running_emulator
+from pbx_kit.contract import DEFAULT_SEED_PATH
 from tests.emulator.emulator_helpers import API_BASE
 
 ME_PATH = f"{API_BASE}/client/@me/client/"
@@ -31,3 +44,77 @@ def test_a_client_hanging_up_mid_body_is_logged_as_a_disconnect_not_an_internal_
     put_lines = [line for line in log.splitlines() if f"PUT {ME_PATH}" in line]
     assert put_lines and all("disconnected" in line for line in put_lines), put_lines
     assert "Traceback" not in log and "internal error" not in log and " 500 " not in log
+
+
+def big_seed(clients: int) -> dict[str, Any]:
+    """The default seed plus many more clients (each with an application): a start-up that takes a while."""
+    seed: dict[str, Any] = yaml.safe_load(DEFAULT_SEED_PATH.read_text(encoding="utf-8"))
+    template = seed["clients"][1]
+    for number in range(clients):
+        client_id = 100_000 + number
+        seed["clients"].append(
+            {
+                "client": {**template["client"], "id": client_id, "prefix": str(client_id)},
+                "applications": [{"app_id": f"app-{client_id}", "app_secret": f"s-{client_id}", "access_level": "All"}],
+            }
+        )
+    return seed
+
+
+def start(tmp_path: Path, *args: str) -> tuple[subprocess.Popen[bytes], Path]:
+    log = tmp_path / "emulator.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pbx_emulator", "serve", "--port", str(free_port()), *args],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    return process, log
+
+
+def wait_for(log: Path, text: str, process: subprocess.Popen[bytes], timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        content = log.read_text(encoding="utf-8", errors="replace")
+        if text in content:
+            return content
+        time.sleep(0.005)
+    raise AssertionError(f"no {text!r} in the log:\n{log.read_text(encoding='utf-8', errors='replace')}")
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_signal_during_start_up_stops_the_emulator_cleanly(tmp_path: Path, signal_name: str) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(json.dumps(big_seed(1000)), encoding="utf-8")  # JSON is YAML, and quick to write
+    process, log = start(tmp_path, "--seed", str(seed), "--db", str(tmp_path / "store.sqlite3"))
+    try:
+        wait_for(log, "starting", process)
+        process.send_signal(getattr(signal, signal_name))
+        returncode = process.wait(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert "listening on" not in output, "the signal came too late to test the start-up"
+    assert returncode == 0, output
+    assert "Traceback" not in output
+    Store(tmp_path / "store.sqlite3", load_seed()).close()  # not left locked, and usable
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_signal_while_serving_stops_the_emulator_cleanly(tmp_path: Path, signal_name: str) -> None:
+    process, log = start(tmp_path, "--db", str(tmp_path / "store.sqlite3"))
+    try:
+        wait_for(log, "listening on", process)
+        process.send_signal(getattr(signal, signal_name))
+        returncode = process.wait(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert returncode == 0, output
+    assert "Traceback" not in output
+    assert not (tmp_path / "store.sqlite3-wal").exists() or (tmp_path / "store.sqlite3-wal").stat().st_size == 0
