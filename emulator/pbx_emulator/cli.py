@@ -16,7 +16,7 @@ from pbx_emulator.faults import FAULTS, UnknownFault
 from pbx_emulator.rate_limit import DEFAULT_LIMIT
 from pbx_emulator.seed import SeedError
 from pbx_emulator.store import MEMORY, StoreError
-from pbx_kit.contract import DEFAULT_SEED_PATH
+from pbx_kit.contract import DEFAULT_SEED_PATH, demo_applications
 
 
 def parser() -> argparse.ArgumentParser:
@@ -121,12 +121,19 @@ def banner(app: Starlette, host: str, port: int, faults: Sequence[str]) -> str:
     origin = f"http://{host}:{port}"
     lines = [f"pbx-emulator listening on {origin}"]
     lines += [f"  {name + ':':<13} {origin}{path}" for name, path in app.state.paths.items()]
-    lines.append("  demo credentials (App ID / App Secret, access level, client):")
-    for application in emulator.store.applications():
+    # Secrets are printed only for the bundled seed's demo applications, which the README publishes anyway;
+    # any other application (another seed, or a store seeded from one) is named by its App ID alone.
+    demo = {(app.app_id, app.app_secret) for app in demo_applications()}
+    applications = emulator.store.applications()
+    if all((app.app_id, app.app_secret) in demo for app in applications):
+        lines.append("  demo credentials (App ID / App Secret, access level, client):")
+    else:
+        lines.append("  applications (App ID, access level, client; secrets as in the seed):")
+    for application in applications:
         blocked = " (blocked)" if emulator.store.is_blocked(application.client_id) else ""
+        secret = f" / {application.app_secret}" if (application.app_id, application.app_secret) in demo else ""
         lines.append(
-            f"    {application.app_id} / {application.app_secret}  {application.access_level}, "
-            f"client {application.client_id}{blocked}"
+            f"    {application.app_id}{secret}  {application.access_level}, client {application.client_id}{blocked}"
         )
     if faults:
         lines.append(f"  FAULTS ON: {', '.join(faults)}")
