@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pbx_emulator import explorer
-from pbx_emulator.auth import TokenIssuer
+from pbx_emulator.auth import MAX_TOKENS_PER_APPLICATION, TokenIssuer
 from pbx_emulator.errors import (
     EXCEPTION_HANDLERS,
     JSON,
@@ -249,11 +249,18 @@ def create_app(
     rate_limit: int | None = None,
     access_log: bool = True,
     spec_path: Path | None = None,
+    max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
 ) -> Starlette:
-    Faults(faults)  # an unknown fault is refused before the store is opened
+    active = Faults(faults)  # an unknown fault is refused before the store is opened
     store = Store(db_path, load_seed(seed_path))
     try:
-        return _app(store, faults, token_lifetime, rate_limit, access_log, spec_path)
+        issuer = TokenIssuer(
+            store.application,
+            token_lifetime,
+            check_secret=not active.on("token-ignores-secret"),
+            max_tokens_per_application=max_tokens_per_application,
+        )
+        return _app(store, issuer, active, rate_limit, access_log, spec_path)
     except BaseException:
         store.close()  # start-up abandoned (a bad contract, a signal): the store is not left open
         raise
@@ -261,18 +268,17 @@ def create_app(
 
 def _app(
     store: Store,
-    faults: Iterable[str],
-    token_lifetime: int,
+    issuer: TokenIssuer,
+    active: Faults,
     rate_limit: int | None,
     access_log: bool,
     spec_path: Path | None,
 ) -> Starlette:
     document = load_document(spec_path)
-    active = Faults(faults)
     limiter = RateLimiter(DEFAULT_LIMIT if rate_limit is None else rate_limit)
     emulator = Emulator(
         store=store,
-        issuer=TokenIssuer(store.application, token_lifetime, check_secret=not active.on("token-ignores-secret")),
+        issuer=issuer,
         limiter=limiter,
         faults=active,
         started_clients=store.clients(),

@@ -12,6 +12,7 @@ from types import FrameType
 import uvicorn
 from starlette.applications import Starlette
 
+from pbx_emulator.auth import MAX_TOKENS_PER_APPLICATION
 from pbx_emulator.faults import FAULTS, UnknownFault
 from pbx_emulator.rate_limit import DEFAULT_LIMIT
 from pbx_emulator.seed import SeedError
@@ -42,6 +43,12 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--token-lifetime", type=_positive, default=3600, help="seconds a token lives (default 3600)")
     serve.add_argument("--rate-limit", type=_positive, default=DEFAULT_LIMIT, help="calls per client per hour")
+    serve.add_argument(
+        "--max-tokens-per-app",
+        type=_positive,
+        default=MAX_TOKENS_PER_APPLICATION,
+        help=f"live tokens per application; past it the oldest is revoked (default {MAX_TOKENS_PER_APPLICATION})",
+    )
     serve.add_argument("--quiet", action="store_true", help="no access log")
     return top
 
@@ -99,6 +106,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
             token_lifetime=args.token_lifetime,
             rate_limit=args.rate_limit,
             access_log=not args.quiet,
+            max_tokens_per_application=args.max_tokens_per_app,
         )
     except (SeedError, StoreError, UnknownFault, OSError) as error:
         print(f"pbx-emulator: {error}", file=sys.stderr)
