@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
 from pbx_emulator.errors import TokenError, Unauthorized, invalid_token
+from pbx_emulator.rate_limit import FailedTokenRequests, TooManyFailedTokenRequests
 from pbx_emulator.seed import Application
 
 SCOPE = "all"
@@ -50,8 +51,10 @@ class TokenIssuer:
         check_secret: bool = True,
         clock: Callable[[], float] = time.monotonic,
         max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
+        failures: FailedTokenRequests | None = None,
     ) -> None:
         self._find_application = find_application
+        self._failures = failures or FailedTokenRequests()
         self.lifetime = lifetime
         self._check_secret = check_secret
         self._clock = clock
@@ -64,8 +67,21 @@ class TokenIssuer:
     def live_tokens(self) -> int:
         return len(self._grants)
 
-    def issue(self, content_type: str, body: bytes, authorization: str | None) -> dict[str, object]:
-        """The token answer for a token request, or a TokenError."""
+    def issue(self, content_type: str, body: bytes, authorization: str | None, address: str = "") -> dict[str, object]:
+        """The token answer for a token request from `address`, or a TokenError (429 past the failure limit)."""
+        self._failures.refuse_if_over(("address", address))
+        app_ids: list[str] = []  # the App ID, once the request names one
+        try:
+            return self._issue(content_type, body, authorization, app_ids)
+        except TooManyFailedTokenRequests:
+            raise
+        except TokenError:
+            self._failures.count(("address", address), *(("app", app_id) for app_id in app_ids))
+            raise
+
+    def _issue(
+        self, content_type: str, body: bytes, authorization: str | None, app_ids: list[str]
+    ) -> dict[str, object]:
         if content_type.split(";")[0].strip().lower() != FORM:
             raise TokenError("invalid_request", f"The request body must be {FORM}.")
         try:
@@ -85,6 +101,8 @@ class TokenIssuer:
         if scope and set(scope.split()) != {SCOPE}:
             raise TokenError("invalid_scope", f"The only scope is {SCOPE!r}.")
         app_id, secret, basic = _client_credentials(params, authorization)
+        app_ids.append(app_id)
+        self._failures.refuse_if_over(("app", app_id))  # even the right secret waits once it is locked
         application = self._find_application(app_id)
         if application is None or (
             self._check_secret and not hmac.compare_digest(application.app_secret.encode(), secret.encode())

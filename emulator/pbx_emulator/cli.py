@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from pbx_emulator.auth import MAX_TOKENS_PER_APPLICATION
 from pbx_emulator.faults import FAULTS, UnknownFault
-from pbx_emulator.rate_limit import DEFAULT_LIMIT
+from pbx_emulator.rate_limit import DEFAULT_LIMIT, DEFAULT_TOKEN_FAILURE_LIMIT
 from pbx_emulator.seed import SeedError
 from pbx_emulator.store import MEMORY, StoreError
 from pbx_kit.contract import DEFAULT_SEED_PATH, demo_applications
@@ -48,6 +48,13 @@ def parser() -> argparse.ArgumentParser:
         type=_positive,
         default=MAX_TOKENS_PER_APPLICATION,
         help=f"live tokens per application; past it the oldest is revoked (default {MAX_TOKENS_PER_APPLICATION})",
+    )
+    serve.add_argument(
+        "--token-failure-limit",
+        type=_positive,
+        default=DEFAULT_TOKEN_FAILURE_LIMIT,
+        help="failed token requests per App ID and per address in a minute; past it the token endpoint answers "
+        f"429 until the minute ends (default {DEFAULT_TOKEN_FAILURE_LIMIT})",
     )
     serve.add_argument("--quiet", action="store_true", help="no access log")
     return top
@@ -107,6 +114,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
             rate_limit=args.rate_limit,
             access_log=not args.quiet,
             max_tokens_per_application=args.max_tokens_per_app,
+            token_failure_limit=args.token_failure_limit,
         )
     except (SeedError, StoreError, UnknownFault, OSError) as error:
         print(f"pbx-emulator: {error}", file=sys.stderr)
