@@ -13,6 +13,11 @@ import uvicorn
 from starlette.applications import Starlette
 
 from pbx_emulator.auth import MAX_TOKENS_PER_APPLICATION
+from pbx_emulator.connections import (
+    DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    DEFAULT_REQUEST_TIMEOUT,
+    guarded_protocol,
+)
 from pbx_emulator.faults import FAULTS, UnknownFault
 from pbx_emulator.rate_limit import DEFAULT_LIMIT, DEFAULT_TOKEN_FAILURE_LIMIT
 from pbx_emulator.seed import SeedError
@@ -55,6 +60,19 @@ def parser() -> argparse.ArgumentParser:
         default=DEFAULT_TOKEN_FAILURE_LIMIT,
         help="failed token requests per App ID and per address in a minute; past it the token endpoint answers "
         f"429 until the minute ends (default {DEFAULT_TOKEN_FAILURE_LIMIT})",
+    )
+    serve.add_argument(
+        "--request-timeout",
+        type=_positive,
+        default=DEFAULT_REQUEST_TIMEOUT,
+        help="seconds a request (headers and body) may take to arrive; past it the connection is closed "
+        f"(default {DEFAULT_REQUEST_TIMEOUT})",
+    )
+    serve.add_argument(
+        "--max-connections-per-address",
+        type=_positive,
+        default=DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+        help=f"open connections one client address may hold (default {DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})",
     )
     serve.add_argument("--quiet", action="store_true", help="no access log")
     return top
@@ -123,7 +141,13 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
     try:
         print(banner(app, args.host, args.port, args.fault), flush=True)
         config = uvicorn.Config(
-            app, host=args.host, port=args.port, log_level="warning", access_log=False, lifespan="on"
+            app,
+            host=args.host,
+            port=args.port,
+            http=guarded_protocol(args.request_timeout, args.max_connections_per_address),
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
         )
         shutdown.server = uvicorn.Server(config)
         shutdown.server.run()

@@ -118,3 +118,72 @@ def test_a_signal_while_serving_stops_the_emulator_cleanly(tmp_path: Path, signa
     assert returncode == 0, output
     assert "Traceback" not in output
     assert not (tmp_path / "store.sqlite3-wal").exists() or (tmp_path / "store.sqlite3-wal").stat().st_size == 0
+
+
+def connect(server: RunningEmulator) -> socket.socket:
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = socket.create_connection((host, int(port)), timeout=10)
+    return connection
+
+
+def closed_by_server_within(connection: socket.socket, seconds: float) -> bool:
+    """Whether the server closes the connection (EOF or reset) within `seconds`, reading whatever it sends."""
+    connection.settimeout(seconds)
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            if connection.recv(65536) == b"":
+                return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except TimeoutError:
+        return False
+    return False
+
+
+SLOW = [
+    ("nothing", b""),
+    ("half a request line", b"GET /api/"),
+    ("headers without their end", b"GET / HTTP/1.1\r\nHost: x\r\n"),
+    ("a body short of its length", b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"),
+]
+
+
+@pytest.mark.parametrize("sent", [sent for _, sent in SLOW], ids=[name for name, _ in SLOW])
+def test_a_request_that_does_not_arrive_in_time_has_its_connection_closed(sent: bytes) -> None:
+    with running_emulator(extra_args=["--request-timeout", "1"]) as server:
+        with connect(server) as connection:
+            connection.sendall(sent)
+            assert closed_by_server_within(connection, 4)
+        with connect(server) as idle_after_a_request:  # the timeout runs again for the next request
+            idle_after_a_request.sendall(f"GET {API_BASE}/openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            assert idle_after_a_request.recv(12).startswith(b"HTTP/1.1 200")
+            idle_after_a_request.sendall(b"GET / HTTP/1.1\r\n")
+            assert closed_by_server_within(idle_after_a_request, 4)
+
+
+def test_one_address_holds_at_most_its_share_of_connections() -> None:
+    with running_emulator(extra_args=["--max-connections-per-address", "5"]) as server:
+        held = [connect(server) for _ in range(5)]
+        try:
+            with connect(server) as one_too_many:
+                assert closed_by_server_within(one_too_many, 2)
+            for connection in held:  # the five still work
+                connection.sendall(f"GET {API_BASE}/openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                assert connection.recv(12).startswith(b"HTTP/1.1 200")
+        finally:
+            for connection in held:
+                connection.close()
+        time.sleep(0.2)
+        with connect(server) as again:  # closed ones free their place
+            again.sendall(f"GET {API_BASE}/openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            assert again.recv(12).startswith(b"HTTP/1.1 200")
+
+
+def test_the_connection_bounds_and_their_defaults_are_in_the_help() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pbx_emulator", "serve", "--help"], capture_output=True, text=True, timeout=30
+    )
+    help_text = " ".join(result.stdout.split())
+    assert "--request-timeout" in help_text and "--max-connections-per-address" in help_text
+    assert "(default 10)" in help_text and "(default 100)" in help_text
