@@ -77,7 +77,7 @@ def test_with_another_seed_the_banner_names_app_ids_but_never_their_secrets() ->
                 "applications": [
                     {"app_id": "staging-app", "app_secret": "s3cr3t-of-staging", "access_level": "All"},
                     # The demo App ID with another secret is not the demo application: its secret stays hidden too.
-                    {"app_id": MAIN.app_id, "app_secret": "not-the-demo-secret", "access_level": "Call API"},
+                    {"app_id": MAIN.app_id, "app_secret": "another-secret-for-the-same-id", "access_level": "Call API"},
                 ],
             }
         ]
@@ -85,4 +85,4 @@ def test_with_another_seed_the_banner_names_app_ids_but_never_their_secrets() ->
     with running_emulator(seed=seed) as server:
         log = server.log()
     assert "staging-app" in log and f"{MAIN.app_id} " in log
-    assert "s3cr3t-of-staging" not in log and "not-the-demo-secret" not in log
+    assert "s3cr3t-of-staging" not in log and "another-secret-for-the-same-id" not in log
