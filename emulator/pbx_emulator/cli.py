@@ -163,9 +163,9 @@ def banner(app: Starlette, host: str, port: int, faults: Sequence[str]) -> str:
     lines += [f"  {name + ':':<13} {origin}{path}" for name, path in app.state.paths.items()]
     # Secrets are printed only for the bundled seed's demo applications, which the README publishes anyway;
     # any other application (another seed, or a store seeded from one) is named by its App ID alone.
-    demo = {(app.app_id, app.app_secret) for app in demo_applications()}
+    demo = {(known.app_id, known.app_secret) for known in demo_applications()}
     applications = emulator.store.applications()
-    if all((app.app_id, app.app_secret) in demo for app in applications):
+    if all((application.app_id, application.app_secret) in demo for application in applications):
         lines.append("  demo credentials (App ID / App Secret, access level, client):")
     else:
         lines.append("  applications (App ID, access level, client; secrets as in the seed):")
