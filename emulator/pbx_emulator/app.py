@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pbx_emulator import explorer
-from pbx_emulator.auth import TokenIssuer
+from pbx_emulator.auth import MAX_TOKENS_PER_APPLICATION, TokenIssuer
 from pbx_emulator.errors import (
     EXCEPTION_HANDLERS,
     JSON,
@@ -35,7 +35,13 @@ from pbx_emulator.middleware import (
     RateLimitHeadersMiddleware,
     WrongContentTypeMiddleware,
 )
-from pbx_emulator.rate_limit import DEFAULT_LIMIT, RateLimited, RateLimiter
+from pbx_emulator.rate_limit import (
+    DEFAULT_LIMIT,
+    DEFAULT_TOKEN_FAILURE_LIMIT,
+    FailedTokenRequests,
+    RateLimited,
+    RateLimiter,
+)
 from pbx_emulator.seed import Application, load_seed
 from pbx_emulator.store import MEMORY, Store
 from pbx_emulator.validation import check_charset, check_update, parse_body, valid_fields
@@ -201,7 +207,10 @@ async def issue_token(request: Request) -> Response:
         if len(body) > MAX_BODY:
             raise TokenError("invalid_request", "The request body is too large.")
     answer = emulator_of(request).issuer.issue(
-        request.headers.get("content-type", ""), body, request.headers.get("authorization")
+        request.headers.get("content-type", ""),
+        body,
+        request.headers.get("authorization"),
+        address=request.client.host if request.client else "",
     )
     return json_response(200, answer, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 
@@ -249,14 +258,38 @@ def create_app(
     rate_limit: int | None = None,
     access_log: bool = True,
     spec_path: Path | None = None,
+    max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
+    token_failure_limit: int = DEFAULT_TOKEN_FAILURE_LIMIT,
+) -> Starlette:
+    active = Faults(faults)  # an unknown fault is refused before the store is opened
+    store = Store(db_path, load_seed(seed_path))
+    try:
+        issuer = TokenIssuer(
+            store.application,
+            token_lifetime,
+            check_secret=not active.on("token-ignores-secret"),
+            max_tokens_per_application=max_tokens_per_application,
+            failures=FailedTokenRequests(token_failure_limit),
+        )
+        return _app(store, issuer, active, rate_limit, access_log, spec_path)
+    except BaseException:
+        store.close()  # start-up abandoned (a bad contract, a signal): the store is not left open
+        raise
+
+
+def _app(
+    store: Store,
+    issuer: TokenIssuer,
+    active: Faults,
+    rate_limit: int | None,
+    access_log: bool,
+    spec_path: Path | None,
 ) -> Starlette:
     document = load_document(spec_path)
-    active = Faults(faults)
-    store = Store(db_path, load_seed(seed_path))
     limiter = RateLimiter(DEFAULT_LIMIT if rate_limit is None else rate_limit)
     emulator = Emulator(
         store=store,
-        issuer=TokenIssuer(store.application, token_lifetime, check_secret=not active.on("token-ignores-secret")),
+        issuer=issuer,
         limiter=limiter,
         faults=active,
         started_clients=store.clients(),

@@ -11,14 +11,18 @@ import binascii
 import hmac
 import secrets
 import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
 from pbx_emulator.errors import TokenError, Unauthorized, invalid_token
+from pbx_emulator.rate_limit import FailedTokenRequests, TooManyFailedTokenRequests
 from pbx_emulator.seed import Application
 
 SCOPE = "all"
+# Live tokens one application may hold; past it, its oldest is revoked (a decision of ours, documented).
+MAX_TOKENS_PER_APPLICATION = 1000
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -31,21 +35,53 @@ class Grant:
 
 
 class TokenIssuer:
+    """Issues tokens and knows what each live one stands for.
+
+    Bounded: every token has the same lifetime, so tokens expire in the order they were issued, and keeping
+    them in that order lets each token request forget the expired ones at a cost proportional to their
+    number (not to every live token). One application holds at most `max_tokens_per_application` live tokens; past
+    that, its oldest is revoked (a caller fetching a token per request would otherwise grow the store for as
+    long as a token lives).
+    """
+
     def __init__(
         self,
         find_application: Callable[[str], Application | None],
         lifetime: int = 3600,
         check_secret: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
+        failures: FailedTokenRequests | None = None,
     ) -> None:
         self._find_application = find_application
+        self._failures = failures or FailedTokenRequests()
         self.lifetime = lifetime
         self._check_secret = check_secret
         self._clock = clock
-        self._grants: dict[str, Grant] = {}
+        self._max_per_application = max_tokens_per_application
+        # Every live token, oldest first: an OrderedDict takes and drops at its front, or anywhere, in O(1).
+        self._grants: OrderedDict[str, Grant] = OrderedDict()
+        self._by_application: dict[str, deque[str]] = {}  # each application's tokens, oldest first
 
-    def issue(self, content_type: str, body: bytes, authorization: str | None) -> dict[str, object]:
-        """The token answer for a token request, or a TokenError."""
+    @property
+    def live_tokens(self) -> int:
+        return len(self._grants)
+
+    def issue(self, content_type: str, body: bytes, authorization: str | None, address: str = "") -> dict[str, object]:
+        """The token answer for a token request from `address`, or a TokenError (429 past the failure limit)."""
+        self._failures.refuse_if_over(("address", address))
+        app_ids: list[str] = []  # the App ID, once the request names one
+        try:
+            return self._issue(content_type, body, authorization, app_ids)
+        except TooManyFailedTokenRequests:
+            raise
+        except TokenError:
+            self._failures.count(("address", address), *(("app", app_id) for app_id in app_ids))
+            raise
+
+    def _issue(
+        self, content_type: str, body: bytes, authorization: str | None, app_ids: list[str]
+    ) -> dict[str, object]:
         if content_type.split(";")[0].strip().lower() != FORM:
             raise TokenError("invalid_request", f"The request body must be {FORM}.")
         try:
@@ -65,14 +101,14 @@ class TokenIssuer:
         if scope and set(scope.split()) != {SCOPE}:
             raise TokenError("invalid_scope", f"The only scope is {SCOPE!r}.")
         app_id, secret, basic = _client_credentials(params, authorization)
+        app_ids.append(app_id)
+        self._failures.refuse_if_over(("app", app_id))  # even the right secret waits once it is locked
         application = self._find_application(app_id)
         if application is None or (
             self._check_secret and not hmac.compare_digest(application.app_secret.encode(), secret.encode())
         ):
             raise TokenError("invalid_client", "Unknown App ID or wrong App Secret.", basic_challenge=basic)
-        self._forget_expired()
-        token = secrets.token_urlsafe(32)
-        self._grants[token] = Grant(application, self._clock() + self.lifetime)
+        token = self._remember(application)
         return {"access_token": token, "token_type": "Bearer", "expires_in": self.lifetime, "scope": SCOPE}
 
     def grant(self, authorization: str | None) -> Grant:
@@ -87,10 +123,23 @@ class TokenIssuer:
             raise invalid_token()
         return grant
 
-    def _forget_expired(self) -> None:
+    def _remember(self, application: Application) -> str:
         now = self._clock()
-        if len(self._grants) > 1000:
-            self._grants = {t: g for t, g in self._grants.items() if g.expires_at > now}
+        self._forget_expired(now)
+        token = secrets.token_urlsafe(32)
+        expires_at = now + self.lifetime
+        self._grants[token] = Grant(application, expires_at)
+        held = self._by_application.setdefault(application.app_id, deque())
+        while held and held[0] not in self._grants:  # expired or revoked: they are always the oldest
+            held.popleft()
+        held.append(token)
+        while len(held) > self._max_per_application:
+            self._grants.pop(held.popleft(), None)
+        return token
+
+    def _forget_expired(self, now: float) -> None:
+        while self._grants and next(iter(self._grants.values())).expires_at <= now:
+            self._grants.popitem(last=False)
 
 
 def _client_credentials(params: dict[str, str], authorization: str | None) -> tuple[str, str, bool]:

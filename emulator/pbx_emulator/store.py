@@ -56,14 +56,23 @@ class Store:
             if self._db.execute("SELECT COUNT(*) FROM clients").fetchone()[0] == 0:
                 self._load(seed)
         except sqlite3.OperationalError as error:
+            self._close_quietly()
             if "locked" in str(error):
                 raise StoreError(f"{path} is in use by another emulator (one emulator per store file)") from error
             raise StoreError(f"{path}: {error}") from error
         except sqlite3.DatabaseError as error:
+            self._close_quietly()
             raise StoreError(f"{path} is not a usable SQLite store: {error}") from error
+        except BaseException:
+            self._close_quietly()  # start-up abandoned (a signal): the store is not left open
+            raise
         rows = self._db.execute("SELECT id, blocked, data FROM clients").fetchall()
         self._clients: dict[int, dict[str, Any]] = {row[0]: json.loads(row[2]) for row in rows}
         self._blocked = frozenset(row[0] for row in rows if row[1])
+
+    def _close_quietly(self) -> None:
+        if hasattr(self, "_db"):
+            self._db.close()
 
     def _load(self, seed: Iterable[SeedClient]) -> None:
         with self._transaction():

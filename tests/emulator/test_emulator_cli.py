@@ -8,6 +8,7 @@ import sys
 import httpx
 
 from pbx_emulator.testing import running_emulator
+from pbx_kit.contract import example_value
 from tests.emulator.emulator_helpers import API_BASE, BLOCKED, MAIN, READONLY, TOKEN_PATH
 
 
@@ -66,3 +67,22 @@ def test_help_lists_every_fault() -> None:
     )
     assert result.returncode == 0
     assert all(name in result.stdout for name in FAULTS)
+
+
+def test_with_another_seed_the_banner_names_app_ids_but_never_their_secrets() -> None:
+    seed = {
+        "clients": [
+            {
+                "client": dict(example_value("Client")),
+                "applications": [
+                    {"app_id": "staging-app", "app_secret": "s3cr3t-of-staging", "access_level": "All"},
+                    # The demo App ID with another secret is not the demo application: its secret stays hidden too.
+                    {"app_id": MAIN.app_id, "app_secret": "another-secret-for-the-same-id", "access_level": "Call API"},
+                ],
+            }
+        ]
+    }
+    with running_emulator(seed=seed) as server:
+        log = server.log()
+    assert "staging-app" in log and f"{MAIN.app_id} " in log
+    assert "s3cr3t-of-staging" not in log and "another-secret-for-the-same-id" not in log

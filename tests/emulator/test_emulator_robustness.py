@@ -6,13 +6,24 @@ hand-made byte soup reaches places its generators do not (lone surrogates, odd h
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pbx_emulator.testing import RunningEmulator
+from pbx_emulator.testing import RunningEmulator, running_emulator
 from pbx_kit.contract import validator
 from tests.emulator.emulator_helpers import MAIN
+
+
+@pytest.fixture(scope="module")
+def shared_emulator() -> Iterator[RunningEmulator]:
+    """This module's emulator: its random token requests fail by the hundred, past the default failure limit."""
+    with running_emulator(extra_args=["--token-failure-limit", "100000"]) as server:
+        yield server
+
 
 SETTINGS = settings(
     max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
