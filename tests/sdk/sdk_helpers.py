@@ -1,4 +1,5 @@
-"""What the SDK's tests share: demo credentials and transports that count what goes through them."""
+"""What the SDK's tests share: demo credentials (from the default seed, through pbx_kit.contract) and transports
+that count what goes through them."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ import threading
 import httpx
 
 import pbx_api
+from pbx_kit.contract import DemoApplication, api_base_path, demo_applications, demo_identities, token_path
 
-DEMO = {"app_id": "demo-app", "app_secret": "demo-secret"}
-READ_ONLY = {"app_id": "demo-readonly", "app_secret": "demo-readonly-secret"}
-BLOCKED = {"app_id": "blocked-app", "app_secret": "blocked-secret"}
+
+def credentials(application: DemoApplication) -> dict[str, str]:
+    return {"app_id": application.app_id, "app_secret": application.app_secret}
+
+
+DEMO = credentials(demo_identities().main)
+READ_ONLY = credentials(demo_identities().readonly)
+BLOCKED = credentials(next(application for application in demo_applications() if application.blocked))
+DEMO_CLIENT_ID = demo_identities().main.client_id
+TOKEN_PATH = token_path()
+API_PATH = api_base_path()
 FAST_RETRY = pbx_api.Retry(backoff=0.001, max_backoff=0.002)
 
 
@@ -29,7 +39,7 @@ class CountingTransport(httpx.BaseTransport):
 
     @property
     def token_requests(self) -> int:
-        return self.paths.count("/oauth/token")
+        return self.paths.count(TOKEN_PATH)
 
 
 class AsyncCountingTransport(httpx.AsyncBaseTransport):
@@ -43,4 +53,4 @@ class AsyncCountingTransport(httpx.AsyncBaseTransport):
 
     @property
     def token_requests(self) -> int:
-        return self.paths.count("/oauth/token")
+        return self.paths.count(TOKEN_PATH)

@@ -16,13 +16,14 @@ import pytest
 import pbx_api
 from pbx_api import errors
 from pbx_api.models import ClientUpdate
-from pbx_kit.contract import load_document
+from pbx_kit.contract import api_base_path, load_document, server_url, token_path, token_url_reference
 
 HOST = "pbx.example.com"
 SECRET = "s3cret-value"
 CREDENTIALS = {"app_id": "demo-app", "app_secret": SECRET}
 CLIENT = load_document()["components"]["examples"]["Client"]["value"]
-ME = "/api/ver1.0/client/@me/client/"
+ME = f"{api_base_path()}/client/@me/client/"
+TOKEN_PATH = token_path()
 
 
 class FakeProvider:
@@ -38,7 +39,7 @@ class FakeProvider:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         self.authorizations.append(request.headers.get("Authorization"))
-        if request.url.path == "/oauth/token":
+        if request.url.path == TOKEN_PATH:
             self.tokens.append(f"token-{len(self.tokens) + 1}-abcdef")
             body = {"access_token": self.tokens[-1], "token_type": "Bearer", "expires_in": self.lifetime}
             return httpx.Response(200, json={**body, "scope": "all"})
@@ -51,7 +52,7 @@ class FakeProvider:
 
     @property
     def api_requests(self) -> list[httpx.Request]:
-        return [request for request in self.requests if request.url.path != "/oauth/token"]
+        return [request for request in self.requests if request.url.path != TOKEN_PATH]
 
     def connect(self, **options: Any) -> pbx_api.PbxClient:
         options.setdefault("retry", pbx_api.Retry(backoff=0.001, max_backoff=0.002))
@@ -75,7 +76,7 @@ def test_three_lines_from_hostname_to_the_clients_data() -> None:
     pbx = provider.connect()
     assert pbx.get_client("@me").name == CLIENT["name"]
     token, call = provider.requests
-    assert str(token.url) == f"https://{HOST}/oauth/token"
+    assert str(token.url) == f"https://{HOST}{TOKEN_PATH}"
     assert token.headers["Authorization"] == "Basic " + base64.b64encode(f"demo-app:{SECRET}".encode()).decode()
     assert token.content == b"grant_type=client_credentials"  # the secret is not in the body
     assert str(call.url) == f"https://{HOST}{ME}"
@@ -83,9 +84,9 @@ def test_three_lines_from_hostname_to_the_clients_data() -> None:
 
 
 def test_full_base_url_and_bad_construction() -> None:
-    pbx = pbx_api.PbxClient.from_credentials(base_url="http://127.0.0.1:9/api/ver1.0/", **CREDENTIALS)
-    assert pbx.client.base_url == "http://127.0.0.1:9/api/ver1.0"
-    assert pbx.client.auth.token_url == "http://127.0.0.1:9/oauth/token"
+    pbx = pbx_api.PbxClient.from_credentials(base_url=f"http://127.0.0.1:9{api_base_path()}/", **CREDENTIALS)
+    assert pbx.client.base_url == f"http://127.0.0.1:9{api_base_path()}"
+    assert pbx.client.auth.token_url == f"http://127.0.0.1:9{TOKEN_PATH}"
     with pytest.raises(ValueError, match="either hostname"):
         pbx_api.PbxClient.from_credentials(hostname=HOST, base_url="https://x", **CREDENTIALS)
     with pytest.raises(ValueError, match="host name"):
@@ -96,10 +97,11 @@ def test_full_base_url_and_bad_construction() -> None:
 
 def test_server_and_token_url_come_from_the_spec() -> None:
     spec = load_document()
-    assert spec["servers"][0]["url"] == pbx_api.client.SERVER_URL
+    assert spec["servers"][0]["url"] == pbx_api.client.SERVER_URL == server_url()
     assert (
         spec["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"]
         == pbx_api.client.TOKEN_URL
+        == token_url_reference()
     )
 
 
@@ -261,9 +263,9 @@ def test_token_credentials_are_not_sent_on_a_redirect_to_another_host() -> None:
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        if request.url.host == HOST and request.url.path == "/oauth/token":
-            return httpx.Response(307, headers={"Location": "https://elsewhere.example/oauth/token"})
-        if request.url.path == "/oauth/token":
+        if request.url.host == HOST and request.url.path == TOKEN_PATH:
+            return httpx.Response(307, headers={"Location": f"https://elsewhere.example{TOKEN_PATH}"})
+        if request.url.path == TOKEN_PATH:
             token = {"access_token": "t", "token_type": "Bearer", "expires_in": 60, "scope": "all"}
             return httpx.Response(200, json=token)
         return httpx.Response(200, json=CLIENT)
@@ -330,6 +332,9 @@ def test_the_package_says_it_is_generated_and_from_which_spec() -> None:
     root = Path(__file__).resolve().parents[2]
     expected = inputs_sha256(root / "openapi.yaml", variant_overlays(root / "overlays", "sdk"))
     assert expected == pbx_api.SPEC_SHA256
+    runtime = {module.name for module in (root / "generator" / "runtime").glob("*.py")}
     for module in (root / "generated" / "pbx_api").rglob("*.py"):
-        if module.parent.name != "models":
+        if module.parent.name != "models" and module.name not in runtime:
             assert f"spec sha256 {expected}" in module.read_text(encoding="utf-8"), module
+        elif module.name in runtime:  # the hand-written runtime says where to edit it instead
+            assert f"generator/runtime/{module.name}, not the copy" in module.read_text(encoding="utf-8"), module

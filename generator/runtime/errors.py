@@ -1,5 +1,5 @@
-{% from "_header.jinja" import header %}
-{{ header() }}
+# The SDK's hand-written runtime, copied into pbx_api unchanged by `make generate`: edit
+# generator/runtime/errors.py, not the copy in generated/pbx_api.
 """What the SDK raises: one class per documented failure, each carrying the parsed error body.
 
     PbxError
@@ -105,7 +105,7 @@ class UnexpectedStatus(ApiError):
         super().__init__(status_code, body, headers)
 
 
-_BY_STATUS: dict[int, type[ApiError]] = {
+ERROR_FOR_STATUS: dict[int, type[ApiError]] = {  # the one table; the docstrings' "Raises:" are made from it
     400: BadRequest,
     401: AuthenticationError,
     403: PermissionDenied,
@@ -117,7 +117,7 @@ _BY_STATUS: dict[int, type[ApiError]] = {
 def raise_for(response: httpx.Response, parse: Callable[[Any], Any] | None) -> NoReturn:
     """Raise the error that fits a documented error answer, with its body parsed by `parse`."""
     body = parse_body(response, parse)
-    raise _BY_STATUS.get(response.status_code, ApiError)(response.status_code, body, response.headers)
+    raise ERROR_FOR_STATUS.get(response.status_code, ApiError)(response.status_code, body, response.headers)
 
 
 def raise_unexpected(response: httpx.Response) -> NoReturn:
@@ -150,6 +150,7 @@ def _reason(status_code: int) -> str:
 
 
 __all__ = [
+    "ERROR_FOR_STATUS",
     "ApiError",
     "AuthenticationError",
     "BadRequest",
