@@ -25,6 +25,7 @@ import tempfile
 from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from pbx_kit.contract import server_url, token_url_reference
 from pbx_kit.overlay import OverlayError, apply_files, dump_document, inputs_sha256, variant_overlays
@@ -73,6 +74,7 @@ def generate(work: Path) -> Path:
     """Generate the package into `work`/pbx_api and return that folder."""
     overlays = variant_overlays(OVERLAYS, VARIANT)
     document = apply_files(SPEC, overlays, ROOT)
+    describe_parameter_schemas(document)
     spec = work / "openapi.sdk.yaml"
     spec.write_text(dump_document(document), encoding="utf-8")
     templates = work / "templates"
@@ -97,6 +99,27 @@ def generate(work: Path) -> Path:
         raise GenerationFailed(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
     add_runtime(output, spec)
     return output
+
+
+def describe_parameter_schemas(document: dict[str, Any]) -> None:
+    """Give each parameter's schema the parameter's description, where the schema has none.
+
+    openapi-python-client documents a parameter from its schema's description only, so without this `client_id`
+    would have no docstring; the contract describes parameters where OpenAPI puts it, on the parameter.
+    """
+    parameters = list(document.get("components", {}).get("parameters", {}).values())
+    for path_item in document.get("paths", {}).values():
+        parameters += path_item.get("parameters", [])
+        parameters += [
+            p
+            for operation in path_item.values()
+            if isinstance(operation, dict)
+            for p in operation.get("parameters", [])
+        ]
+    for parameter in parameters:
+        schema = parameter.get("schema") if isinstance(parameter, dict) else None
+        if isinstance(schema, dict) and parameter.get("description") and "description" not in schema:
+            schema["description"] = parameter["description"]
 
 
 def _spec_facts(spec: Path, sha256: str) -> str:
@@ -125,7 +148,11 @@ def _runtime_errors() -> ModuleType:
     if loaded is None or loaded.loader is None:
         raise GenerationFailed(f"cannot load {RUNTIME / 'errors.py'}")
     module = importlib.util.module_from_spec(loaded)
-    loaded.loader.exec_module(module)
+    sys.modules[loaded.name] = module  # dataclasses look their module up there
+    try:
+        loaded.loader.exec_module(module)
+    finally:
+        del sys.modules[loaded.name]
     return module
 
 

@@ -10,30 +10,49 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncGenerator, Generator
+from typing import Literal
 from urllib.parse import quote
 
 import httpx
 
 from pbx_api import errors
-from pbx_api._retry import IDEMPOTENT
+from pbx_api._retry import CALL, IDEMPOTENT, TOKEN_ORIGIN, origin_of
+
+SendCredentials = Literal["form", "basic"]
+"""How the token request carries the App ID and App Secret: form fields (as the provider documents) or HTTP Basic."""
 
 
 class ClientCredentials(httpx.Auth):
     """OAuth 2.0 client credentials (RFC 6749 section 4.4) as an `httpx.Auth`.
 
-    The token comes from the token endpoint (App ID and App Secret sent with HTTP Basic, so httpx drops them if a
-    redirect leaves the host), is kept until shortly before `expires_in` runs out, and is fetched again once when
-    a call answers 401. Concurrent first calls share one token request: threads wait on a lock, asyncio tasks on
-    an asyncio lock of their event loop. The App Secret and the token are never shown by repr() or in errors.
+    The token comes from the token endpoint, is kept until shortly before `expires_in` runs out, and is fetched
+    again once when a call answers 401. The App ID and App Secret go as the form fields `client_id` and
+    `client_secret`, as the provider documents (`send_credentials="form"`), or with HTTP Basic
+    (`send_credentials="basic"`, RFC 6749 2.3.1). Either way they are sent to the token endpoint's host only: a
+    redirect elsewhere fails with errors.TransportError before anything is sent there.
+
+    Concurrent first calls share one token request: threads wait on a lock, asyncio tasks on an asyncio lock of
+    their event loop. The App Secret and the token are never shown by repr() or in errors.
     """
 
-    def __init__(self, app_id: str, app_secret: str, token_url: str) -> None:
+    def __init__(
+        self, app_id: str, app_secret: str, token_url: str, *, send_credentials: SendCredentials = "form"
+    ) -> None:
         if not app_id or not app_secret:
             raise ValueError("an App ID and an App Secret are needed")
+        if send_credentials not in ("form", "basic"):
+            raise ValueError(f"send_credentials is 'form' or 'basic', not {send_credentials!r}")
         self.app_id = app_id
         self.token_url = token_url
-        credentials = f"{quote(app_id, safe='')}:{quote(app_secret, safe='')}"
-        self._basic = "Basic " + base64.b64encode(credentials.encode()).decode()
+        self.send_credentials = send_credentials
+        self._origin = origin_of(httpx.URL(token_url))
+        if send_credentials == "basic":
+            credentials = f"{quote(app_id, safe='')}:{quote(app_secret, safe='')}"
+            basic = "Basic " + base64.b64encode(credentials.encode()).decode()
+            self._form, self._headers = {"grant_type": "client_credentials"}, {"Authorization": basic}
+        else:
+            form = {"grant_type": "client_credentials", "client_id": app_id, "client_secret": app_secret}
+            self._form, self._headers = form, {}
         self._token: tuple[str, float] | None = None  # the token and when to renew it, replaced as one
         self._thread_lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
@@ -41,7 +60,10 @@ class ClientCredentials(httpx.Auth):
         )
 
     def __repr__(self) -> str:
-        return f"ClientCredentials(app_id={self.app_id!r}, token_url={self.token_url!r})"
+        return (
+            f"ClientCredentials(app_id={self.app_id!r}, token_url={self.token_url!r}, "
+            f"send_credentials={self.send_credentials!r})"
+        )
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self._valid_token()
@@ -104,20 +126,21 @@ class ClientCredentials(httpx.Auth):
         return lock
 
     def _token_request(self, request: httpx.Request) -> httpx.Request:
-        timeout = {key: request.extensions[key] for key in ("timeout",) if key in request.extensions}
+        # The call's policy and deadline (CALL) cover its token request too.
+        inherited = {key: request.extensions[key] for key in (CALL, "timeout") if key in request.extensions}
         return httpx.Request(
             "POST",
             self.token_url,
-            data={"grant_type": "client_credentials"},
-            headers={"Authorization": self._basic, "Accept": "application/json"},
-            extensions={IDEMPOTENT: True, **timeout},
+            data=self._form,
+            headers={**self._headers, "Accept": "application/json"},
+            extensions={**inherited, IDEMPOTENT: True, TOKEN_ORIGIN: self._origin},
         )
 
     def _keep(self, answer: httpx.Response) -> str:
         """Store the token of a token-endpoint answer, or raise AuthenticationError for a refusal."""
         if answer.status_code in (400, 401):  # RFC 6749 5.2: the request or the credentials were refused
             body = errors.parse_body(answer, None)
-            raise errors.AuthenticationError(answer.status_code, body, answer.headers)
+            raise errors.AuthenticationError(answer.status_code, body, answer.headers, response=answer)
         if answer.status_code != 200:
             errors.raise_unexpected(answer)
         access_token, lifetime = _token_fields(answer)
