@@ -5,8 +5,8 @@
 """Python SDK of the cloud PBX API's Client resources (Cloud PBX API — Client resources), generated.
 
     import pbx_api
-    pbx = pbx_api.PbxClient.from_credentials(hostname="pbx.example.com", app_id="...", app_secret="...")
-    print(pbx.get_client("@me").name)
+    pbx = pbx_api.PbxClient()  # PBX_HOSTNAME (or PBX_BASE_URL), PBX_APP_ID, PBX_APP_SECRET
+    print(pbx.get_client().name)
 
 Failures raise pbx_api.errors (PermissionDenied, NotFound, RateLimited, ...); AsyncPbxClient is the async twin.
 """
@@ -14,18 +14,22 @@ Failures raise pbx_api.errors (PermissionDenied, NotFound, RateLimited, ...); As
 from . import errors, models
 from .api import AsyncPbxClient, PbxClient
 from .client import AuthenticatedClient, Client, ClientCredentials, Retry
+from .types import UNSET, Response, Unset
 
 SPEC_SHA256 = "8e0b9ff50a5cbb028fd20dc0ce2e9f3640acb39d6e88bfca16a5711d0ab84f72"
 """sha256 of openapi.yaml and the overlays this package was generated from (see `make check-generated`)."""
 
 __all__ = (
     "SPEC_SHA256",
+    "UNSET",
     "AsyncPbxClient",
     "AuthenticatedClient",
     "Client",
     "ClientCredentials",
     "PbxClient",
+    "Response",
     "Retry",
+    "Unset",
     "errors",
     "models",
 )

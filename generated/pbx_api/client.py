@@ -296,8 +296,14 @@ def _required(env: Mapping[str, str], variable: str, argument: str) -> str:
 
 
 def _transport_error(kwargs: dict[str, Any], error: httpx.TransportError) -> errors.TransportError:
+    """The SDK's error for a request that got no answer, naming the request that failed (the call's own, or the
+    token request it needed)."""
+    try:
+        method, url = error.request.method, str(error.request.url)
+    except RuntimeError:  # httpx raised it before a request existed
+        method, url = kwargs["method"].upper(), kwargs["url"]
     kind = errors.Timeout if isinstance(error, httpx.TimeoutException) else errors.TransportError
-    return kind(f"{kwargs['method'].upper()} {kwargs['url']}: {type(error).__name__}: {error}")
+    return kind(f"{method} {url}: {type(error).__name__}: {error}")
 
 
 __all__ = [

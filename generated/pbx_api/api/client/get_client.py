@@ -13,7 +13,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response
 
 OPERATION = "get_client"
-"""The operation's operationId in the spec, named in the errors its answers raise."""
+"""The operation as its method is named, in the errors its answers raise."""
 
 from typing import Literal
 
