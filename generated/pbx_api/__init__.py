@@ -13,8 +13,23 @@ Failures raise pbx_api.errors (PermissionDenied, NotFound, RateLimited, ...); As
 
 from . import errors, models
 from .api import AsyncPbxClient, PbxClient
-from .client import AuthenticatedClient, Client, ClientCredentials, Retry
+from .client import AuthenticatedClient, ClientCredentials, Retry
+from .client import AuthenticatedClient as Connection
+from .models import ClientData, ClientUpdate
 from .types import UNSET, Response, Unset
+
+
+def __getattr__(name: str) -> object:
+    # pbx_api.Client read like the API's Client resource; the connection is pbx_api.Connection now (kept one version).
+    if name == "Client":
+        import warnings
+
+        from .client import Client
+
+        warnings.warn("pbx_api.Client is the connection: use pbx_api.Connection", DeprecationWarning, stacklevel=2)
+        return Client
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 SPEC_SHA256 = "8e0b9ff50a5cbb028fd20dc0ce2e9f3640acb39d6e88bfca16a5711d0ab84f72"
 """sha256 of openapi.yaml and the overlays this package was generated from (see `make check-generated`)."""
@@ -24,8 +39,10 @@ __all__ = (
     "UNSET",
     "AsyncPbxClient",
     "AuthenticatedClient",
-    "Client",
     "ClientCredentials",
+    "ClientData",
+    "ClientUpdate",
+    "Connection",
     "PbxClient",
     "Response",
     "Retry",

@@ -278,3 +278,19 @@ def test_an_async_client_used_after_its_event_loop_closed_says_what_to_do(emulat
     assert asyncio.run(pbx.get_client()).id == DEMO_CLIENT_ID
     with pytest.raises(errors.EventLoopClosed, match=r"asyncio\.run"):
         asyncio.run(pbx.get_client())
+
+
+def test_names_a_user_reads_without_a_glossary_and_the_old_ones_warn() -> None:
+    import pbx_api.models as models
+
+    assert pbx_api.Connection is pbx_api.client.AuthenticatedClient  # the connection; ClientData is the resource
+    assert pbx_api.ClientData is models.ClientData
+    with pytest.warns(DeprecationWarning, match="pbx_api.Connection"):
+        assert pbx_api.Client is pbx_api.client.Client
+    with pytest.warns(DeprecationWarning, match="TokenErrorCode"):
+        assert models.TokenErrorError is models.TokenErrorCode
+    with pytest.warns(DeprecationWarning, match="plain str"):
+        assert models.ClientDataType is str
+    assert not [name for name in dir(models) if name.endswith("ErrorError")]
+    with pytest.raises(AttributeError):
+        _ = pbx_api.NoSuchThing  # type: ignore[attr-defined]

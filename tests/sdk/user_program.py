@@ -14,7 +14,7 @@ import pbx_api
 from pbx_api import UNSET, PbxClient, Response, Retry, Unset, errors
 from pbx_api.api import AsyncPbxClient, PbxClientWithRawResponse
 from pbx_api.client import DEFAULT_TIMEOUT, AuthenticatedClient, ClientCredentials, base_url_for
-from pbx_api.models import ClientData, ClientUpdate
+from pbx_api.models import ClientData, ClientUpdate, TokenErrorCode
 
 
 def configure() -> list[PbxClient]:
@@ -25,6 +25,7 @@ def configure() -> list[PbxClient]:
         PbxClient(hostname="pbx.example.com", app_id="id", app_secret="secret", timeout=DEFAULT_TIMEOUT),
         PbxClient.from_credentials(base_url=base_url_for("pbx.example.com"), app_id="id", app_secret="secret"),
         PbxClient(AuthenticatedClient("https://pbx.example.com/api/ver1.0", app_id="i", app_secret="s", retry=policy)),
+        PbxClient(pbx_api.Connection.from_environment(timeout=5)),
         PbxClient(send_credentials="basic", transport=httpx.HTTPTransport(retries=0), follow_redirects=False),
     ]
 
@@ -81,4 +82,5 @@ def main() -> None:
             read_and_change(pbx)
             handle(pbx)
     asyncio.run(asynchronous())
-    print(pbx_api.SPEC_SHA256)
+    code: TokenErrorCode = "invalid_client"
+    print(pbx_api.SPEC_SHA256, code)

@@ -14,9 +14,27 @@ from .not_found_error import NotFoundError
 from .rate_limit_error import RateLimitError
 from .token import Token
 from .token_error import TokenError
-from .token_error_error import TokenErrorError
+from .token_error_code import TokenErrorCode
 from .token_request import TokenRequest
 from .validation_error import ValidationError
+
+# Names of the previous version, kept for one version: using one warns and gives its replacement.
+_RENAMED = {"TokenErrorError": "TokenErrorCode"}
+# Enums the SDK now reads as plain strings (overlays/sdk-tolerant-reading.overlay.yaml): kept as `str`.
+_NOW_STR = {"ClientDataType", "ClientDataExtensionLen"}
+
+
+def __getattr__(name: str) -> object:
+    import warnings
+
+    if name in _RENAMED:
+        warnings.warn(f"pbx_api.models.{name} is now {_RENAMED[name]}", DeprecationWarning, stacklevel=2)
+        return globals()[_RENAMED[name]]
+    if name in _NOW_STR:
+        warnings.warn(f"pbx_api.models.{name}: the field is read as a plain str now", DeprecationWarning, stacklevel=2)
+        return str
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = (
     "ClientData",
@@ -29,7 +47,7 @@ __all__ = (
     "RateLimitError",
     "Token",
     "TokenError",
-    "TokenErrorError",
+    "TokenErrorCode",
     "TokenRequest",
     "ValidationError",
 )
