@@ -29,7 +29,7 @@ ENVIRONMENT = ("PBX_HOSTNAME", "PBX_BASE_URL", "PBX_APP_ID", "PBX_APP_SECRET")
 
 
 def base_url_for(hostname: str) -> str:
-    """The API's base URL on a provider's host, such as `https://pbx.example.com/api/ver1.0`."""
+    """The API's base URL on a provider's host: the spec's server URL (SERVER_URL) with `hostname` filled in."""
     if not hostname or "/" in hostname or "{" in hostname:
         raise errors.ConfigurationError(f"expected a host name such as pbx.example.com, got {hostname!r}")
     return SERVER_URL.replace("{hostname}", hostname)
@@ -61,7 +61,7 @@ class Client:
     """The API's base URL and the httpx clients made from it: timeout, retries, transport, redirects.
 
     Args:
-        base_url: the API's base URL, such as `https://pbx.example.com/api/ver1.0`.
+        base_url: the API's base URL, as `base_url_for(hostname)` gives it for a provider's host.
         auth: an `httpx.Auth` for every request (AuthenticatedClient sets ClientCredentials).
         timeout: seconds a whole call may take, its token request and retries included (DEFAULT_TIMEOUT, 10 s);
             an `httpx.Timeout` counts as its longest limit.

@@ -75,3 +75,30 @@ def test_the_docstrings_raises_come_from_the_runtimes_one_status_table() -> None
     for status, error in ERROR_FOR_STATUS.items():
         if f"{status}." in documented:
             assert f"errors.{error.__name__}: {status}." in documented
+
+
+def test_a_token_operation_in_the_contract_stays_the_runtimes_own(generate, tmp_path, monkeypatch) -> None:
+    # What the contract may describe (issue 12): the token endpoint as an operation on the host's root.
+    import yaml
+
+    from pbx_kit.contract import token_path
+
+    document = yaml.safe_load(generate.SPEC.read_text(encoding="utf-8"))
+    token = {
+        "description": "The token.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Token"}}},
+    }
+    document["paths"][token_path()] = {
+        "servers": [{"url": "https://{hostname}", "variables": {"hostname": {"default": "pbx.example.com"}}}],
+        "post": {"operationId": "issueToken", "security": [], "responses": {"200": token}},
+    }
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    monkeypatch.setattr(generate, "SPEC", spec)
+    work = tmp_path / "work"
+    work.mkdir()
+    package = generate.generate(work)
+    surface = (package / "api" / "__init__.py").read_text(encoding="utf-8")
+    assert "def get_client(" in surface and "issue_token" not in surface
+    assert not list((package / "api").rglob("*token*.py"))
+    assert (package / "models" / "token.py").is_file()

@@ -36,7 +36,7 @@ def test_the_readme_snippets_run_against_the_emulator(
     monkeypatch: pytest.MonkeyPatch, capsys, caplog: pytest.LogCaptureFixture
 ) -> None:
     with running_emulator() as server:
-        # hostname="pbx.example.com" means https://pbx.example.com/api/ver1.0; here it is the local emulator.
+        # hostname="pbx.example.com" means the spec's server URL on that host; here it is the local emulator.
         monkeypatch.setattr(pbx_api.client, "base_url_for", lambda hostname: server.api_url)
         # The configuration snippet reads the environment; here it names the local emulator and the demo app.
         monkeypatch.setenv("PBX_BASE_URL", server.api_url)

@@ -28,7 +28,7 @@ TOKEN_PATH = token_path()
 
 
 class FakeProvider:
-    """The provider's host behind a MockTransport: tokens from /oauth/token, scripted API answers, then 200s."""
+    """The provider's host behind a MockTransport: tokens from the token endpoint, scripted API answers, then 200s."""
 
     def __init__(self, *answers: httpx.Response | Exception, lifetime: int = 3600) -> None:
         self.answers = list(answers)

@@ -24,7 +24,7 @@ def configure() -> list[PbxClient]:
         PbxClient(),
         PbxClient(hostname="pbx.example.com", app_id="id", app_secret="secret", timeout=DEFAULT_TIMEOUT),
         PbxClient.from_credentials(base_url=base_url_for("pbx.example.com"), app_id="id", app_secret="secret"),
-        PbxClient(AuthenticatedClient("https://pbx.example.com/api/ver1.0", app_id="i", app_secret="s", retry=policy)),
+        PbxClient(AuthenticatedClient(base_url_for("pbx.example.com"), app_id="i", app_secret="s", retry=policy)),
         PbxClient(pbx_api.Connection.from_environment(timeout=5)),
         PbxClient(send_credentials="basic", transport=httpx.HTTPTransport(retries=0), follow_redirects=False),
     ]
