@@ -59,3 +59,17 @@ def test_the_readme_snippets_run_against_the_emulator(
     log = [record.getMessage() for record in caplog.records if record.name == "pbx_api"]
     assert log and all(DEMO["app_secret"] not in line for line in log)
     assert any(line.startswith("GET ") and "-> 200 (try 1)" in line for line in log)
+
+
+def test_the_readme_states_the_retry_defaults_the_code_has() -> None:
+    import dataclasses
+
+    section = README.read_text(encoding="utf-8").split("\n## Python SDK\n", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip(): line for line in section.splitlines() if line.startswith("| `")}
+    defaults = {field.name: field.default for field in dataclasses.fields(pbx_api.Retry)}
+    assert str(defaults["max_retries"]) in rows["`max_retries`"]
+    assert f"{defaults['backoff']:g} s, {defaults['max_backoff']:g} s" in rows["`backoff`, `max_backoff`"]
+    assert ", ".join(str(status) for status in sorted(defaults["statuses"])) in rows["`statuses`"]
+    assert f"{defaults['max_rate_limit_wait']:g} s" in rows["`max_rate_limit_wait`"]
+    assert ", ".join(sorted(defaults["methods"], key=["GET", "HEAD", "OPTIONS"].index)) in rows["`methods`"]
+    assert f"default {pbx_api.client.DEFAULT_TIMEOUT:g})" in section  # the timeout's default, in Configuration
