@@ -6,7 +6,8 @@
 Steps: apply the overlays of the `sdk` variant (overlays/variants.yaml) in order; hand the templates the facts
 openapi-python-client does not read from the spec (the server URL, the token URL, the spec's hash) through a
 generated `_spec.jinja`; run the pinned openapi-python-client, whose post hooks run the pinned ruff (this
-interpreter's bin/ goes first on PATH); then replace generated/pbx_api as a whole, so no stale module survives.
+interpreter's bin/ goes first on PATH); add the hand-written runtime (generator/runtime, copied unchanged) and the
+spec facts it reads (`_spec.py`); then replace generated/pbx_api as a whole, so no stale module survives.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import filecmp
+import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -21,8 +24,10 @@ import sys
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from pbx_kit.contract import server_url, token_url_reference
 from pbx_kit.overlay import OverlayError, apply_files, dump_document, inputs_sha256, variant_overlays
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +36,7 @@ OVERLAYS = ROOT / "overlays"
 VARIANT = "sdk"
 CONFIG = ROOT / "generator" / "config.yaml"
 TEMPLATES = ROOT / "generator" / "templates"
+RUNTIME = ROOT / "generator" / "runtime"
 PACKAGE = "pbx_api"
 TARGET = ROOT / "generated" / PACKAGE
 IGNORED = {"__pycache__", ".mypy_cache", ".ruff_cache"}
@@ -68,11 +74,12 @@ def generate(work: Path) -> Path:
     """Generate the package into `work`/pbx_api and return that folder."""
     overlays = variant_overlays(OVERLAYS, VARIANT)
     document = apply_files(SPEC, overlays, ROOT)
+    describe_parameter_schemas(document)
     spec = work / "openapi.sdk.yaml"
     spec.write_text(dump_document(document), encoding="utf-8")
     templates = work / "templates"
     shutil.copytree(TEMPLATES, templates)
-    (templates / "_spec.jinja").write_text(_spec_facts(document, inputs_sha256(SPEC, overlays)), encoding="utf-8")
+    (templates / "_spec.jinja").write_text(_spec_facts(spec, inputs_sha256(SPEC, overlays)), encoding="utf-8")
     output = work / PACKAGE
     bin_dir = Path(sys.executable).parent
     command = [
@@ -90,35 +97,93 @@ def generate(work: Path) -> Path:
     result = subprocess.run(command, cwd=work, env=environment, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not (output / "__init__.py").exists():
         raise GenerationFailed(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
+    add_runtime(output, spec)
     return output
 
 
-def _spec_facts(document: dict[str, Any], sha256: str) -> str:
-    """What the templates need from the spec that openapi-python-client does not read: servers and security."""
+def describe_parameter_schemas(document: dict[str, Any]) -> None:
+    """Give each parameter's schema the parameter's description, where the schema has none.
+
+    openapi-python-client documents a parameter from its schema's description only, so without this `client_id`
+    would have no docstring; the contract describes parameters where OpenAPI puts it, on the parameter.
+    """
+    parameters = list(document.get("components", {}).get("parameters", {}).values())
+    for path_item in document.get("paths", {}).values():
+        parameters += path_item.get("parameters", [])
+        parameters += [
+            p
+            for operation in path_item.values()
+            if isinstance(operation, dict)
+            for p in operation.get("parameters", [])
+        ]
+    for parameter in parameters:
+        schema = parameter.get("schema") if isinstance(parameter, dict) else None
+        if isinstance(schema, dict) and parameter.get("description") and "description" not in schema:
+            schema["description"] = parameter["description"]
+
+
+def _spec_facts(spec: Path, sha256: str) -> str:
+    """What the templates need that openapi-python-client does not read: hashes, servers, security, errors."""
     facts = {
         "spec_sha256": sha256,
         "generator_version": version("openapi-python-client"),
-        "server_url": document["servers"][0]["url"],
-        "token_url": _token_url(document),
+        "server_url": server_url(spec),
+        "token_url": token_url_reference(spec),
     }
     for name, value in facts.items():
         if any(char in value for char in '"\\\n'):
             raise GenerationFailed(f"the spec's {name} cannot be used as is: {value!r}")
     lines = [f'{{% set {name} = "{value}" %}}' for name, value in facts.items()]
+    # The runtime's one table of statuses and exceptions, for the docstrings' "Raises:" sections.
+    classes = {status: cls.__name__ for status, cls in _runtime_errors().ERROR_FOR_STATUS.items()}
+    lines.append("{% set error_classes = " + repr(classes) + " %}")
     return "{# Written by generator/generate.py from the sdk variant of openapi.yaml; not a source file. #}\n" + (
         "\n".join(lines) + "\n"
     )
 
 
-def _token_url(document: dict[str, Any]) -> str:
-    """tokenUrl of the client-credentials flow of the scheme the root `security` names."""
-    schemes = document["components"]["securitySchemes"]
-    for requirement in document.get("security", []):
-        for name in requirement:
-            flow = schemes[name].get("flows", {}).get("clientCredentials")
-            if flow:
-                return str(flow["tokenUrl"])
-    raise GenerationFailed("the spec's root security names no OAuth 2.0 client-credentials scheme")
+def _runtime_errors() -> ModuleType:
+    """generator/runtime/errors.py, imported from its file (it needs only httpx)."""
+    loaded = importlib.util.spec_from_file_location("pbx_sdk_runtime_errors", RUNTIME / "errors.py")
+    if loaded is None or loaded.loader is None:
+        raise GenerationFailed(f"cannot load {RUNTIME / 'errors.py'}")
+    module = importlib.util.module_from_spec(loaded)
+    sys.modules[loaded.name] = module  # dataclasses look their module up there
+    try:
+        loaded.loader.exec_module(module)
+    finally:
+        del sys.modules[loaded.name]
+    return module
+
+
+def runtime_files() -> list[Path]:
+    """The hand-written runtime's modules, copied into the package as they are."""
+    return sorted(RUNTIME.glob("*.py"))
+
+
+def add_runtime(package: Path, spec: Path) -> None:
+    """Copy generator/runtime into the package unchanged, and write `_spec.py`, the spec facts it imports."""
+    for module in runtime_files():
+        shutil.copyfile(module, package / module.name)
+    (package / "_spec.py").write_text(_spec_module(spec, _header_lines(package / "__init__.py")), encoding="utf-8")
+
+
+def _spec_module(spec: Path, header: str) -> str:
+    """`pbx_api._spec`: the server URL and the token URL, as the sdk variant of the spec writes them."""
+    return (
+        header
+        + '"""What the runtime (client.py) reads from the spec: where the API and its token endpoint are."""\n\n'
+        + f"SERVER_URL = {json.dumps(server_url(spec))}\n"
+        + '"""The API\'s base URL from the spec\'s `servers`; `{hostname}` is the provider\'s API server."""\n\n'
+        + f"TOKEN_URL = {json.dumps(token_url_reference(spec))}\n"
+        + '"""`tokenUrl` of the spec\'s client-credentials flow, relative to <base URL>/openapi.yaml."""\n'
+    )
+
+
+def _header_lines(package_init: Path) -> str:
+    """The generated-file header the templates write (`_header.jinja`), as the package's __init__.py has it."""
+    lines = package_init.read_text(encoding="utf-8").splitlines(keepends=True)
+    return "".join(line for line in lines[:3] if line.startswith("#"))
 
 
 def check(fresh: Path, committed: Path) -> int:

@@ -24,9 +24,9 @@ import httpx
 
 import pbx_api
 from pbx_emulator.testing import running_emulator
-from pbx_kit.contract import load_document
+from pbx_kit.contract import demo_identities, load_document, token_path
 
-APP = {"app_id": "demo-app", "app_secret": "demo-secret"}
+DEMO = demo_identities().main
 GOAL = 1.2
 
 
@@ -51,8 +51,11 @@ def compare(sdk: Callable[[], object], plain: Callable[[], object], calls: int, 
 
 def loopback(calls: int, rounds: int) -> tuple[float, float]:
     with running_emulator(rate_limit=10**9) as server:
-        pbx = pbx_api.PbxClient.from_credentials(base_url=server.api_url, **APP)
-        plain = httpx.Client(headers={"Authorization": f"Bearer {server.token(**APP)}"})
+        pbx = pbx_api.PbxClient.from_credentials(
+            base_url=server.api_url, app_id=DEMO.app_id, app_secret=DEMO.app_secret
+        )
+        token = server.token(DEMO.app_id, DEMO.app_secret)
+        plain = httpx.Client(headers={"Authorization": f"Bearer {token}"})
         url = server.api_url + "/client/@me/client/"
 
         def plain_get() -> object:
@@ -73,11 +76,16 @@ def client_side(calls: int, rounds: int) -> tuple[float, float]:
     headers = {"Content-Type": "application/json"}
 
     def answer(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=token if request.url.path == "/oauth/token" else body, headers=headers)
+        return httpx.Response(200, content=token if request.url.path == token_path() else body, headers=headers)
 
-    pbx = pbx_api.PbxClient.from_credentials(hostname="pbx.example.com", **APP, transport=httpx.MockTransport(answer))
+    pbx = pbx_api.PbxClient.from_credentials(
+        hostname="pbx.example.com",
+        app_id=DEMO.app_id,
+        app_secret=DEMO.app_secret,
+        transport=httpx.MockTransport(answer),
+    )
     plain = httpx.Client(transport=httpx.MockTransport(answer), headers={"Authorization": "Bearer " + "t" * 43})
-    url = "https://pbx.example.com/api/ver1.0/client/@me/client/"
+    url = pbx_api.client.base_url_for("pbx.example.com") + "/client/@me/client/"
 
     def plain_get() -> object:
         response = plain.get(url)

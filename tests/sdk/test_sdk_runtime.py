@@ -9,6 +9,7 @@ import inspect
 import logging
 import time
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -16,17 +17,18 @@ import pytest
 import pbx_api
 from pbx_api import errors
 from pbx_api.models import ClientUpdate
-from pbx_kit.contract import load_document
+from pbx_kit.contract import api_base_path, load_document, server_url, token_path, token_url_reference
 
 HOST = "pbx.example.com"
 SECRET = "s3cret-value"
 CREDENTIALS = {"app_id": "demo-app", "app_secret": SECRET}
 CLIENT = load_document()["components"]["examples"]["Client"]["value"]
-ME = "/api/ver1.0/client/@me/client/"
+ME = f"{api_base_path()}/client/@me/client/"
+TOKEN_PATH = token_path()
 
 
 class FakeProvider:
-    """The provider's host behind a MockTransport: tokens from /oauth/token, scripted API answers, then 200s."""
+    """The provider's host behind a MockTransport: tokens from the token endpoint, scripted API answers, then 200s."""
 
     def __init__(self, *answers: httpx.Response | Exception, lifetime: int = 3600) -> None:
         self.answers = list(answers)
@@ -38,7 +40,7 @@ class FakeProvider:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         self.authorizations.append(request.headers.get("Authorization"))
-        if request.url.path == "/oauth/token":
+        if request.url.path == TOKEN_PATH:
             self.tokens.append(f"token-{len(self.tokens) + 1}-abcdef")
             body = {"access_token": self.tokens[-1], "token_type": "Bearer", "expires_in": self.lifetime}
             return httpx.Response(200, json={**body, "scope": "all"})
@@ -51,7 +53,7 @@ class FakeProvider:
 
     @property
     def api_requests(self) -> list[httpx.Request]:
-        return [request for request in self.requests if request.url.path != "/oauth/token"]
+        return [request for request in self.requests if request.url.path != TOKEN_PATH]
 
     def connect(self, **options: Any) -> pbx_api.PbxClient:
         options.setdefault("retry", pbx_api.Retry(backoff=0.001, max_backoff=0.002))
@@ -75,17 +77,22 @@ def test_three_lines_from_hostname_to_the_clients_data() -> None:
     pbx = provider.connect()
     assert pbx.get_client("@me").name == CLIENT["name"]
     token, call = provider.requests
-    assert str(token.url) == f"https://{HOST}/oauth/token"
-    assert token.headers["Authorization"] == "Basic " + base64.b64encode(f"demo-app:{SECRET}".encode()).decode()
-    assert token.content == b"grant_type=client_credentials"  # the secret is not in the body
+    assert str(token.url) == f"https://{HOST}{TOKEN_PATH}"
+    # The provider documents the form fields (RFC 6749 2.3.1 allows them); HTTP Basic is the option below.
+    assert "Authorization" not in token.headers
+    assert parse_qs(token.content.decode()) == {
+        "grant_type": ["client_credentials"],
+        "client_id": ["demo-app"],
+        "client_secret": [SECRET],
+    }
     assert str(call.url) == f"https://{HOST}{ME}"
     assert call.headers["Authorization"] == f"Bearer {provider.tokens[0]}"
 
 
 def test_full_base_url_and_bad_construction() -> None:
-    pbx = pbx_api.PbxClient.from_credentials(base_url="http://127.0.0.1:9/api/ver1.0/", **CREDENTIALS)
-    assert pbx.client.base_url == "http://127.0.0.1:9/api/ver1.0"
-    assert pbx.client.auth.token_url == "http://127.0.0.1:9/oauth/token"
+    pbx = pbx_api.PbxClient.from_credentials(base_url=f"http://127.0.0.1:9{api_base_path()}/", **CREDENTIALS)
+    assert pbx.client.base_url == f"http://127.0.0.1:9{api_base_path()}"
+    assert pbx.client.auth.token_url == f"http://127.0.0.1:9{TOKEN_PATH}"
     with pytest.raises(ValueError, match="either hostname"):
         pbx_api.PbxClient.from_credentials(hostname=HOST, base_url="https://x", **CREDENTIALS)
     with pytest.raises(ValueError, match="host name"):
@@ -96,20 +103,32 @@ def test_full_base_url_and_bad_construction() -> None:
 
 def test_server_and_token_url_come_from_the_spec() -> None:
     spec = load_document()
-    assert spec["servers"][0]["url"] == pbx_api.client.SERVER_URL
+    assert spec["servers"][0]["url"] == pbx_api.client.SERVER_URL == server_url()
     assert (
         spec["components"]["securitySchemes"]["oauth2"]["flows"]["clientCredentials"]["tokenUrl"]
         == pbx_api.client.TOKEN_URL
+        == token_url_reference()
     )
+
+
+def test_http_basic_is_the_option() -> None:
+    provider = FakeProvider()
+    provider.connect(send_credentials="basic").get_client()
+    token = provider.requests[0]
+    assert token.headers["Authorization"] == "Basic " + base64.b64encode(f"demo-app:{SECRET}".encode()).decode()
+    assert token.content == b"grant_type=client_credentials"  # the secret is not in the body
+    with pytest.raises(ValueError, match="form"):
+        provider.connect(send_credentials="header")
 
 
 def test_default_timeout_applies_to_calls_and_token_requests() -> None:
     provider = FakeProvider()
     pbx = provider.connect()
     pbx.get_client("@me")
-    assert pbx.client.get_httpx_client().timeout == pbx_api.client.DEFAULT_TIMEOUT
-    expected = pbx_api.client.DEFAULT_TIMEOUT.as_dict()
-    assert [request.extensions["timeout"] for request in provider.requests] == [expected, expected]
+    assert pbx.client.timeout == pbx_api.client.DEFAULT_TIMEOUT == 10.0
+    for request in provider.requests:  # what is left of the call's 10 s; opening a connection: 5 s at most
+        limits = request.extensions["timeout"]
+        assert limits["connect"] == 5.0 and 9.0 < limits["read"] <= 10.0
 
 
 @pytest.mark.parametrize("status", [502, 503, 504])
@@ -133,29 +152,46 @@ def test_retries_are_bounded_in_total_time() -> None:
     provider = FakeProvider(*[httpx.Response(503)] * 50)
     started = time.monotonic()
     with pytest.raises(errors.UnexpectedStatus):
-        provider.connect(retry=pbx_api.Retry(attempts=50, backoff=0.02, max_backoff=0.02, total=0.1)).get_client("@me")
+        retry = pbx_api.Retry(max_retries=49, backoff=0.02, max_backoff=0.02)
+        provider.connect(retry=retry, timeout=0.1).get_client("@me")
     assert time.monotonic() - started < 1.0
     assert 2 <= len(provider.api_requests) < 50
 
 
 def test_jittered_waits_grow_and_stay_under_their_caps() -> None:
-    retry = pbx_api.Retry(attempts=10, backoff=0.1, max_backoff=0.3, total=100)
-    request = httpx.Request("GET", "https://x/")
-    for tries, cap in [(1, 0.1), (2, 0.2), (3, 0.3), (6, 0.3)]:
-        waits = [retry.wait(request, tries, time.monotonic()) for _ in range(200)]
-        assert all(wait is not None and 0 <= wait <= cap for wait in waits)
+    retry = pbx_api.Retry(max_retries=10, backoff=0.1, max_backoff=0.3)
+    for retries, cap in [(0, 0.1), (1, 0.2), (2, 0.3), (5, 0.3)]:
+        waits = [retry.backoff_wait(retries) for _ in range(200)]
+        assert all(0 <= wait <= cap for wait in waits)
         assert len(set(waits)) > 1  # jitter
-    assert retry.wait(request, 10, time.monotonic()) is None
+    request = httpx.Request("GET", "https://x/")
+    assert retry.after_response(request, httpx.Response(503), 10) is None  # max_retries used up
+    assert retry.after_response(request, httpx.Response(503), 9) is not None
 
 
 @pytest.mark.parametrize(
-    "answer", [httpx.Response(503), httpx.Response(502), httpx.ConnectError("refused")], ids=["503", "502", "connect"]
+    "answer",
+    [
+        httpx.Response(503),
+        httpx.Response(502),
+        httpx.Response(429),
+        httpx.ReadError("reset"),
+        httpx.ReadTimeout("slow"),
+    ],
+    ids=["503", "502", "429", "read-error", "read-timeout"],
 )
-def test_put_is_never_retried(answer: httpx.Response | Exception) -> None:
+def test_put_is_not_retried_once_it_may_have_reached_the_server(answer: httpx.Response | Exception) -> None:
     provider = FakeProvider(answer)
-    with pytest.raises((errors.UnexpectedStatus, errors.TransportError)):
+    with pytest.raises((errors.ApiError, errors.TransportError)):
         provider.connect().update_client("@me", body=ClientUpdate(name="x"))
     assert len(provider.api_requests) == 1
+
+
+@pytest.mark.parametrize("error", [httpx.ConnectError("refused"), httpx.ConnectTimeout("no answer to SYN")])
+def test_put_is_retried_when_it_provably_never_reached_the_server(error: Exception) -> None:
+    provider = FakeProvider(error)
+    assert provider.connect().update_client("@me", name="x").id == CLIENT["id"]
+    assert len(provider.api_requests) == 2
 
 
 @pytest.mark.parametrize("status", [400, 403, 404, 429])
@@ -256,25 +292,30 @@ def test_credentials_are_not_sent_on_a_redirect_to_another_host() -> None:
     assert len(elsewhere) == 1 and "Authorization" not in elsewhere[0].headers
 
 
-def test_token_credentials_are_not_sent_on_a_redirect_to_another_host() -> None:
+@pytest.mark.parametrize("send_credentials", ["form", "basic"])
+def test_token_credentials_are_not_sent_on_a_redirect_to_another_host(send_credentials: str) -> None:
     seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        if request.url.host == HOST and request.url.path == "/oauth/token":
-            return httpx.Response(307, headers={"Location": "https://elsewhere.example/oauth/token"})
-        if request.url.path == "/oauth/token":
+        if request.url.host == HOST and request.url.path == TOKEN_PATH:
+            return httpx.Response(307, headers={"Location": f"https://elsewhere.example{TOKEN_PATH}"})
+        if request.url.path == TOKEN_PATH:
             token = {"access_token": "t", "token_type": "Bearer", "expires_in": 60, "scope": "all"}
             return httpx.Response(200, json=token)
         return httpx.Response(200, json=CLIENT)
 
     pbx = pbx_api.PbxClient.from_credentials(
-        hostname=HOST, **CREDENTIALS, transport=httpx.MockTransport(handler), follow_redirects=True
+        hostname=HOST,
+        **CREDENTIALS,
+        transport=httpx.MockTransport(handler),
+        follow_redirects=True,
+        send_credentials=send_credentials,  # type: ignore[arg-type]
     )
-    pbx.get_client("@me")
-    elsewhere = [request for request in seen if request.url.host == "elsewhere.example"]
-    assert elsewhere and all("Authorization" not in request.headers for request in elsewhere)
-    assert all(SECRET.encode() not in request.content for request in seen)
+    with pytest.raises(errors.TransportError, match=r"redirected to https://elsewhere\.example"):
+        pbx.get_client("@me")
+    assert [request.url.host for request in seen] == [HOST]  # nothing at all went to the other host
+    assert SECRET not in str(pbx.client.auth.__dict__.get("token_url"))
 
 
 def test_secrets_and_tokens_never_reach_logs_reprs_or_errors(caplog: pytest.LogCaptureFixture) -> None:
@@ -297,7 +338,13 @@ def test_secrets_and_tokens_never_reach_logs_reprs_or_errors(caplog: pytest.LogC
 
 def test_sync_and_async_clients_have_the_same_surface() -> None:
     def surface(cls: type) -> dict[str, inspect.Signature]:
-        names = [name for name in dir(cls) if not name.startswith("_") and name not in ("close", "aclose")]
+        names = [
+            name
+            for name in dir(cls)
+            if not name.startswith("_")
+            and name not in ("close", "aclose")
+            and not isinstance(inspect.getattr_static(cls, name), property)
+        ]
         return {name: inspect.signature(getattr(cls, name)) for name in names}
 
     sync, asynchronous = surface(pbx_api.PbxClient), surface(pbx_api.AsyncPbxClient)
@@ -307,8 +354,10 @@ def test_sync_and_async_clients_have_the_same_surface() -> None:
             p.name for p in asynchronous[name].parameters.values()
         ]
         assert signature.return_annotation == asynchronous[name].return_annotation
-        if name != "from_credentials":
+        if name not in ("from_credentials", "with_options"):
             assert inspect.iscoroutinefunction(getattr(pbx_api.AsyncPbxClient, name))
+    raw, async_raw = surface(pbx_api.api.PbxClientWithRawResponse), surface(pbx_api.api.AsyncPbxClientWithRawResponse)
+    assert raw.keys() == async_raw.keys() and "get_client" in raw
 
 
 def test_async_retries_and_401_refresh() -> None:
@@ -330,6 +379,9 @@ def test_the_package_says_it_is_generated_and_from_which_spec() -> None:
     root = Path(__file__).resolve().parents[2]
     expected = inputs_sha256(root / "openapi.yaml", variant_overlays(root / "overlays", "sdk"))
     assert expected == pbx_api.SPEC_SHA256
+    runtime = {module.name for module in (root / "generator" / "runtime").glob("*.py")}
     for module in (root / "generated" / "pbx_api").rglob("*.py"):
-        if module.parent.name != "models":
+        if module.parent.name != "models" and module.name not in runtime:
             assert f"spec sha256 {expected}" in module.read_text(encoding="utf-8"), module
+        elif module.name in runtime:  # the hand-written runtime says where to edit it instead
+            assert f"generator/runtime/{module.name}, not the copy" in module.read_text(encoding="utf-8"), module

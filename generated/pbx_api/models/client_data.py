@@ -4,9 +4,7 @@ from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-
-from ..models.client_data_extension_len import ClientDataExtensionLen, check_client_data_extension_len
-from ..models.client_data_type import ClientDataType, check_client_data_type
+from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="ClientData")
 
@@ -34,8 +32,7 @@ class ClientData:
                 extension `000*000@domain.zone` is reachable as `12345*000*000`.
                 `null` when the client has none. Set by the provider.
             email (None | str): The client's main e-mail address.
-            extension_len (ClientDataExtensionLen): Number of digits in the client's extension numbers. Fixed when the
-                client is created.
+            extension_len (str): Number of digits in the client's extension numbers. Fixed when the client is created.
             extra_params (None | str): Extra settings of the client, free text kept as given.
             fact_address (None | str): The client's actual (postal) address.
             geo_list (str): Countries from whose IP addresses the client's SIP accounts may be used:
@@ -52,7 +49,7 @@ class ClientData:
             reg_status_log (bool): Whether statistics of SIP registrations are kept for the client. Set by the provider.
             timezone (str): The client's time zone: a name from the IANA time zone database such as
                 `Europe/Minsk`, or `UTC`. Names the database does not know are rejected.
-            type_ (ClientDataType): `J` for a legal entity, `F` for an individual.
+            type_ (str): `J` for a legal entity, `F` for an individual.
     """
 
     ambassadors: None | str
@@ -65,7 +62,7 @@ class ClientData:
     domain: str
     domain_prefix: None | str
     email: None | str
-    extension_len: ClientDataExtensionLen
+    extension_len: str
     extra_params: None | str
     fact_address: None | str
     geo_list: str
@@ -77,7 +74,8 @@ class ClientData:
     prefix: str
     reg_status_log: bool
     timezone: str
-    type_: ClientDataType
+    type_: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         ambassadors: None | str
@@ -108,7 +106,7 @@ class ClientData:
         email: None | str
         email = self.email
 
-        extension_len: str = self.extension_len
+        extension_len = self.extension_len
 
         extra_params: None | str
         extra_params = self.extra_params
@@ -136,10 +134,10 @@ class ClientData:
 
         timezone = self.timezone
 
-        type_: str = self.type_
+        type_ = self.type_
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "ambassadors": ambassadors,
@@ -234,7 +232,7 @@ class ClientData:
 
         email = _parse_email(d.pop("email"))
 
-        extension_len = check_client_data_extension_len(d.pop("extension_len"))
+        extension_len = d.pop("extension_len")
 
         def _parse_extra_params(data: object) -> None | str:
             if data is None:
@@ -278,7 +276,7 @@ class ClientData:
 
         timezone = d.pop("timezone")
 
-        type_ = check_client_data_type(d.pop("type"))
+        type_ = d.pop("type")
 
         client_data = cls(
             ambassadors=ambassadors,
@@ -306,4 +304,21 @@ class ClientData:
             type_=type_,
         )
 
+        client_data.additional_properties = d
         return client_data
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

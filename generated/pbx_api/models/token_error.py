@@ -6,7 +6,7 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.token_error_error import TokenErrorError, check_token_error_error
+from ..models.token_error_code import TokenErrorCode, check_token_error_code
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TokenError")
@@ -17,11 +17,11 @@ class TokenError:
     """A token-endpoint error, as RFC 6749 section 5.2 defines it.
 
     Attributes:
-        error (TokenErrorError): The RFC 6749 error code. `invalid_client` answers 401, the others 400.
+        error (TokenErrorCode): The RFC 6749 error code. `invalid_client` answers 401, the others 400.
         error_description (str | Unset): A human-readable explanation.
     """
 
-    error: TokenErrorError
+    error: TokenErrorCode
     error_description: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -45,7 +45,7 @@ class TokenError:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        error = check_token_error_error(d.pop("error"))
+        error = check_token_error_code(d.pop("error"))
 
         error_description = d.pop("error_description", UNSET)
 

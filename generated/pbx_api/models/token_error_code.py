@@ -1,6 +1,6 @@
 from typing import Literal
 
-TokenErrorError = Literal[
+TokenErrorCode = Literal[
     "invalid_client",
     "invalid_grant",
     "invalid_request",
@@ -9,7 +9,7 @@ TokenErrorError = Literal[
     "unsupported_grant_type",
 ]
 
-TOKEN_ERROR_ERROR_VALUES: set[TokenErrorError] = {
+TOKEN_ERROR_CODE_VALUES: set[TokenErrorCode] = {
     "invalid_client",
     "invalid_grant",
     "invalid_request",
@@ -19,7 +19,7 @@ TOKEN_ERROR_ERROR_VALUES: set[TokenErrorError] = {
 }
 
 
-def check_token_error_error(value: str) -> TokenErrorError:
-    if value in TOKEN_ERROR_ERROR_VALUES:
+def check_token_error_code(value: str) -> TokenErrorCode:
+    if value in TOKEN_ERROR_CODE_VALUES:
         return value
-    raise TypeError(f"Unexpected value {value!r}. Expected one of {TOKEN_ERROR_ERROR_VALUES!r}")
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {TOKEN_ERROR_CODE_VALUES!r}")
