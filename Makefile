@@ -56,7 +56,7 @@ TEST_PREREQUISITES :=
 BENCHES :=
 include mk/*.mk
 
-test: $(PYTHON_DEPS) $(NODE_DEPS) lint $(TEST_PREREQUISITES)
+test: $(PYTHON_DEPS) $(NODE_DEPS) lint typecheck $(TEST_PREREQUISITES)
 	$(PYTEST)
 
 bench: $(PYTHON_DEPS) $(NODE_DEPS) $(BENCHES)
