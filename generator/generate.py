@@ -64,15 +64,15 @@ def spec_sha256() -> str:
     return inputs_sha256(SPEC, variant_overlays(OVERLAYS, VARIANT))
 
 
-def generate(work: Path) -> Path:
-    """Generate the package into `work`/pbx_api and return that folder."""
+def generate(work: Path, spec_path: Path = SPEC) -> Path:
+    """Generate the package from `spec_path` (openapi.yaml by default) into `work`/pbx_api; return that folder."""
     overlays = variant_overlays(OVERLAYS, VARIANT)
-    document = apply_files(SPEC, overlays, ROOT)
+    document = apply_files(spec_path, overlays, ROOT)
     spec = work / "openapi.sdk.yaml"
     spec.write_text(dump_document(document), encoding="utf-8")
     templates = work / "templates"
     shutil.copytree(TEMPLATES, templates)
-    (templates / "_spec.jinja").write_text(_spec_facts(document, inputs_sha256(SPEC, overlays)), encoding="utf-8")
+    (templates / "_spec.jinja").write_text(_spec_facts(document, inputs_sha256(spec_path, overlays)), encoding="utf-8")
     output = work / PACKAGE
     bin_dir = Path(sys.executable).parent
     command = [
