@@ -12,9 +12,11 @@ interpreter's bin/ goes first on PATH); then replace generated/pbx_api as a whol
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,7 +69,8 @@ def spec_sha256() -> str:
 def generate(work: Path, spec_path: Path = SPEC) -> Path:
     """Generate the package from `spec_path` (openapi.yaml by default) into `work`/pbx_api; return that folder."""
     overlays = variant_overlays(OVERLAYS, VARIANT)
-    document = apply_files(spec_path, overlays, ROOT)
+    document = inline_property_references(apply_files(spec_path, overlays, ROOT))
+    check_every_property_typed(document)
     spec = work / "openapi.sdk.yaml"
     spec.write_text(dump_document(document), encoding="utf-8")
     templates = work / "templates"
@@ -91,6 +94,74 @@ def generate(work: Path, spec_path: Path = SPEC) -> Path:
     if result.returncode != 0 or not (output / "__init__.py").exists():
         raise GenerationFailed(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
     return output
+
+
+def inline_property_references(document: dict[str, Any]) -> dict[str, Any]:
+    """Every `$ref` into part of a schema (`#/components/schemas/Client/properties/timezone`) replaced by a copy.
+
+    openapi-python-client resolves `$ref` only to whole schemas under `#/components/schemas`; any other reference
+    makes it drop the schema holding it (and every operation using that schema), or type the field `Any`. The
+    contract keeps such references so each rule is written once; the SDK's input gets a copy in place, with the
+    referring node's own keywords (a description, say) laid over it. References to whole schemas stay: they
+    become the SDK's named models.
+    """
+
+    def inline(node: Any, depth: int) -> Any:
+        if depth > 64:
+            raise GenerationFailed("references nest too deep to inline (a cycle through a property?)")
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str) and not _WHOLE_SCHEMA.match(reference) and reference.startswith("#/"):
+                target = copy.deepcopy(_resolve(document, reference))
+                siblings = {key: value for key, value in node.items() if key != "$ref"}
+                return inline({**target, **siblings} if isinstance(target, dict) else target, depth + 1)
+            inlined = {key: inline(value, depth) for key, value in node.items()}
+            wrapped = inlined.get("allOf")
+            if (
+                isinstance(wrapped, list)
+                and len(wrapped) == 1
+                and isinstance(wrapped[0], dict)
+                and "$ref" not in wrapped[0]
+            ):
+                # `allOf: [X]` around an inline X is X: the generator would make a new named model of it.
+                siblings = {key: value for key, value in inlined.items() if key != "allOf"}
+                return {**wrapped[0], **siblings}
+            return inlined
+        if isinstance(node, list):
+            return [inline(item, depth) for item in node]
+        return node
+
+    return inline(document, 0)  # type: ignore[no-any-return]
+
+
+_WHOLE_SCHEMA = re.compile(r"^#/components/(schemas|responses|parameters|requestBodies|headers|examples|links|"
+                           r"securitySchemes)/[^/]+$")  # fmt: skip
+
+
+def _resolve(document: dict[str, Any], reference: str) -> Any:
+    node: Any = document
+    for part in reference[2:].split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        try:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        except (KeyError, IndexError, ValueError, TypeError) as error:
+            raise GenerationFailed(f"the SDK's input refers to {reference}, which does not exist") from error
+    return node
+
+
+def check_every_property_typed(document: dict[str, Any]) -> None:
+    """No property may reach openapi-python-client without a type: it would become `Any` without a warning."""
+    untyped = [
+        f"{name}.{prop}"
+        for name, schema in document.get("components", {}).get("schemas", {}).items()
+        for prop, value in (schema.get("properties") or {}).items()
+        if not (isinstance(value, dict) and set(value) & _TYPING_KEYWORDS)
+    ]
+    if untyped:
+        raise GenerationFailed(f"properties without a type would be `Any` in the SDK: {', '.join(untyped)}")
+
+
+_TYPING_KEYWORDS = {"type", "$ref", "allOf", "anyOf", "oneOf", "enum", "const"}
 
 
 def _spec_facts(document: dict[str, Any], sha256: str) -> str:
