@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from pbx_kit.spec_diff.compare import compare_names
 from pbx_kit.spec_diff.release import Layout, check_breaking, release
@@ -33,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     diff.add_argument("--no-sdk", action="store_true", help="skip the SDK axis (no generation)")
     check = commands.add_parser("check-breaking", help="fail on a breaking change without a major version bump")
     check.add_argument("--no-sdk", action="store_true", help="skip the SDK axis (no generation)")
-    commands.add_parser("release", help="bump the SDK version, write CHANGELOG.md, record released/openapi.yaml")
+    release_command = commands.add_parser("release", help="set the SDK version, write CHANGELOG.md and released/")
+    for command in (check, release_command):
+        command.add_argument("--root", type=Path, default=Layout().root, help="the repository (default: this one)")
     args = parser.parse_args(argv)
     try:
         if args.command == "diff":
@@ -41,12 +44,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(report.to_json() if args.format == "json" else report.to_markdown())
             return EXIT_BREAKING if report.any_breaking else EXIT_OK
         if args.command == "check-breaking":
-            verdict = check_breaking(sdk=not args.no_sdk)
+            verdict = check_breaking(Layout(args.root), sdk=not args.no_sdk)
             if not verdict.passes:
                 sys.stdout.write(verdict.report.to_markdown())
             print(f"check-breaking: {verdict.explain()}", file=sys.stderr)
             return EXIT_OK if verdict.passes else EXIT_BREAKING
-        result = release()
+        result = release(Layout(args.root))
         if result is None:
             print("release: nothing changed since the released contract; nothing to release", file=sys.stderr)
             return EXIT_OK

@@ -111,7 +111,7 @@ def _inputs_key(spec_text: str) -> str:
         digest.update(f"{tool}=={version(tool)}\n".encode())
     for folder in (GENERATOR, OVERLAYS):
         for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
+            if path.is_file() and "__pycache__" not in path.parts and path.name != "sdk-version":
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 
