@@ -17,11 +17,13 @@ SDK_WHEELHOUSE_STAMP := $(SDK_WHEELHOUSE)/.filled
 diff: $(PYTHON_DEPS)
 	$(VENV)/bin/pbx-spec diff $(BASE) $(SPEC) $(DIFF_ARGS)
 
+# RELEASE_ROOT: the repository whose openapi.yaml, released/ and generator/sdk-version are read (tests use a copy).
+RELEASE_ROOT ?= .
 check-breaking: $(PYTHON_DEPS)
-	$(VENV)/bin/pbx-spec check-breaking
+	$(VENV)/bin/pbx-spec check-breaking --root $(RELEASE_ROOT)
 
 release: $(PYTHON_DEPS)
-	$(VENV)/bin/pbx-spec release
+	$(VENV)/bin/pbx-spec release --root $(RELEASE_ROOT)
 	$(PY) generator/generate.py
 
 # The wheel and the sdist of pbx-api, built from generated/ (its own pyproject.toml) with the pinned setuptools.
