@@ -16,6 +16,10 @@ import yaml
 from pbx_kit.contract import ROOT
 
 
+# libyaml's parser when PyYAML has it: a revision is parsed twice (values, and nodes for the lines).
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 class CannotCompare(Exception):
     """The two revisions could not be compared (exit 2); the message says why, in one line."""
 
@@ -71,7 +75,7 @@ def _git_show(revision: str, spec_in_repo: str, repo: Path) -> str:
 
 def parse_revision(label: str, text: str) -> Revision:
     try:
-        document = yaml.safe_load(text)
+        document = yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as error:
         raise CannotCompare(f"{label}: not YAML ({_first_line(error)})") from error
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
@@ -90,7 +94,7 @@ def _line_index(text: str) -> dict[str, int]:
     """Every node's JSON pointer and the line it starts on (a mapping value's line is its key's line)."""
     lines: dict[str, int] = {}
     try:
-        root = yaml.compose(text)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError:
         return lines
 
