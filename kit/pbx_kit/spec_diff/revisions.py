@@ -15,7 +15,6 @@ import yaml
 
 from pbx_kit.contract import ROOT
 
-
 # libyaml's parser when PyYAML has it: a revision is parsed twice (values, and nodes for the lines).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
