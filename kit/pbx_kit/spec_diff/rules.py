@@ -70,8 +70,12 @@ class Context:
             operations=[self.operation] if self.operation else [],
         )
 
-    def schema_change(self, rule: str, message: str, pointer: str, effect: Effect, *, side: str = "revision") -> Change:
+    def schema_change(
+        self, rule: str, message: str, pointer: str, effect: Effect, *, side: str = "revision", server_why: str = ""
+    ) -> Change:
         breaks = effect_breaks(self.direction, effect)
+        if server_why and Axis.SERVER in breaks:
+            breaks[Axis.SERVER] = server_why
         kind = Kind.ADDITION if effect is Effect.WIDENED and not breaks else Kind.CHANGE
         return self.change(
             rule, f"{message} ({self.direction.value}, {effect.value})", pointer, side=side, breaks=breaks, kind=kind
@@ -268,12 +272,23 @@ def property_added(context: Context, old: Schema, new: Schema) -> Iterator[Chang
     for name in new.properties.keys() - old.properties.keys():
         pointer = new.properties[name][1]
         if name in new.required:
+            response = context.direction is Direction.RESPONSE
             yield context.schema_change(
-                "required-property-added", f"required property `{name}` added", pointer, Effect.NARROWED
+                "required-property-added",
+                f"required property `{name}` added",
+                pointer,
+                Effect.NARROWED,
+                server_why=f"a BASE server does not send `{name}` (response_schema_conformance)"
+                if response
+                else f"a BASE server accepts bodies without `{name}` (negative_data_rejection)",
             )
         elif context.direction is Direction.REQUEST and _closed(old):
             yield context.schema_change(
-                "optional-property-added", f"optional property `{name}` added", pointer, Effect.WIDENED
+                "optional-property-added",
+                f"optional property `{name}` added",
+                pointer,
+                Effect.WIDENED,
+                server_why=f"the suite sends `{name}`; a BASE server rejects it as unknown (positive_data_acceptance)",
             )
         else:
             # Decision: clients read responses tolerantly (unknown fields are ignored), as oasdiff also assumes.

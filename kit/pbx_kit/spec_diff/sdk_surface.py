@@ -47,6 +47,17 @@ TEXT_KEYS = frozenset({"description", "summary"})
 EXAMPLE_KEYS = frozenset({"example", "examples"})
 # Maps whose keys are names the author chose (a property called `description`), not keywords.
 NAME_MAPS = frozenset({"properties", "examples", "schemas", "responses", "parameters", "headers", "links"})
+BREAKAGE_REASONS = {
+    griffe.BreakageKind.OBJECT_REMOVED: "code importing or using it fails",
+    griffe.BreakageKind.OBJECT_CHANGED_KIND: "code using it as what it was fails",
+    griffe.BreakageKind.PARAMETER_REMOVED: "a call passing it fails",
+    griffe.BreakageKind.PARAMETER_ADDED_REQUIRED: "a call without the new argument fails",
+    griffe.BreakageKind.PARAMETER_CHANGED_REQUIRED: "a call leaving it out fails",
+    griffe.BreakageKind.PARAMETER_CHANGED_KIND: "a call passing it as before fails",
+    griffe.BreakageKind.PARAMETER_MOVED: "a call passing it by position passes another parameter",
+    griffe.BreakageKind.PARAMETER_CHANGED_DEFAULT: "a call leaving it out behaves differently",
+    griffe.BreakageKind.RETURN_CHANGED_TYPE: "a caller using the result was written for the old type",
+}
 _ATTRS_DEFINE = ("attrs.define", "attr.define", "attr.s", "attrs.frozen", "attr.attrs")
 
 
@@ -206,7 +217,7 @@ def breakages(old: griffe.Object, new: griffe.Object) -> Iterator[Change]:
             f"sdk-{_slug(breakage.kind.value)}",
             f"`{breakage.obj.path}`: {breakage.kind.value}{_values(breakage.old_value, breakage.new_value)}",
             breakage.obj,
-            "griffe: " + breakage.kind.value.lower(),
+            BREAKAGE_REASONS.get(breakage.kind, breakage.kind.value.lower()) + " (griffe)",
         )
     old_objects, new_objects = _public_objects(old), _public_objects(new)
     for path in sorted(old_objects.keys() & new_objects.keys()):
