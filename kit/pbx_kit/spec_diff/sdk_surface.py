@@ -14,9 +14,9 @@ model, so this module adds both:
   old one never was; a `Literal` alias breaks when it loses a value.
 
 Generation costs a few seconds, so packages are cached under build/spec-diff/sdk by the sha256 of everything that
-goes into them (the spec without its documentation, the overlays, the generator's files, the tools' versions).
-Documentation (descriptions, summaries, examples) becomes docstrings only, so it is left out of the input: a
-description-only change reuses the other side's package.
+goes into them (the document openapi-python-client reads, the generator's files, the tools' versions), and two
+revisions whose generator input is the same are not generated at all. Documentation (descriptions, summaries,
+examples) becomes docstrings only, so it is left out of the input: a description-only change changes no package.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
@@ -36,6 +38,7 @@ import griffe
 import yaml
 
 from pbx_kit.contract import ROOT
+from pbx_kit.overlay import apply_overlays, load_overlay, variant_overlays
 from pbx_kit.spec_diff.changes import Axis, Change, Kind
 from pbx_kit.spec_diff.revisions import CannotCompare, Revision
 
@@ -63,42 +66,70 @@ _ATTRS_DEFINE = ("attrs.define", "attr.define", "attr.s", "attrs.frozen", "attr.
 
 def compare_sdks(base: Revision, revision: Revision) -> list[Change]:
     """Every change of `pbx_api`'s public API from `base` to `revision`: breakages, then additions."""
-    if without_documentation(base.document) == without_documentation(revision.document):
-        return []  # the same generator input gives the same package
+    old_input, new_input = generator_input(base), generator_input(revision)
+    if old_input.key == new_input.key:
+        return []  # the same generator input gives the same package: nothing to generate
     with ThreadPoolExecutor(max_workers=2) as pool:
-        old_path, new_path = pool.map(generated_package, (base, revision))
-    if old_path == new_path:
-        return []
+        old_path, new_path = pool.map(_generated, (old_input, new_input))
     old, new = load_surface(old_path), load_surface(new_path)
     return [*breakages(old, new), *additions(old, new)]
 
 
+@dataclass(frozen=True)
+class GeneratorInput:
+    label: str
+    spec_text: str  # the spec handed to the generator: the revision without its documentation
+    key: str  # sha256 of what openapi-python-client will read, and of everything else the package depends on
+
+
+def generator_input(revision: Revision) -> GeneratorInput:
+    text = yaml.safe_dump(without_documentation(revision.document), sort_keys=True, allow_unicode=True)
+    return GeneratorInput(revision.label, text, _inputs_key(_as_the_generator_sees_it(text)))
+
+
 def generated_package(revision: Revision) -> Path:
     """The folder holding `pbx_api` generated from `revision` (cached by its inputs' hash)."""
-    document = without_documentation(revision.document)
-    text = yaml.safe_dump(document, sort_keys=True, allow_unicode=True)
-    key = _inputs_key(text)
-    folder = CACHE / key
+    return _generated(generator_input(revision))
+
+
+def _generated(given: GeneratorInput) -> Path:
+    folder = CACHE / given.key
     if (folder / PACKAGE / "__init__.py").is_file():
         return folder
     generator = _generator_module()
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pbx-spec-") as work:
         spec = Path(work) / "openapi.yaml"
-        spec.write_text(text, encoding="utf-8")
+        spec.write_text(given.spec_text, encoding="utf-8")
         (Path(work) / "out").mkdir()
         try:
             package = generator.generate(Path(work) / "out", spec)
         except Exception as error:  # the generator's own errors (overlay, openapi-python-client) and its bugs
             first = str(error).strip().splitlines()[:3]
-            raise CannotCompare(f"{revision.label}: the SDK could not be generated: {' '.join(first)}") from error
-        staging = Path(tempfile.mkdtemp(prefix=f"{key}-", dir=CACHE))
+            raise CannotCompare(f"{given.label}: the SDK could not be generated: {' '.join(first)}") from error
+        staging = Path(tempfile.mkdtemp(prefix=f"{given.key}-", dir=CACHE))
         shutil.copytree(package, staging / PACKAGE, ignore=shutil.ignore_patterns("__pycache__"))
         try:
             staging.rename(folder)
-        except OSError:  # another process cached the same inputs first: theirs is as good
+        except OSError:  # another thread or process cached the same inputs first: theirs is as good
             shutil.rmtree(staging, ignore_errors=True)
     return folder
+
+
+def _as_the_generator_sees_it(spec_text: str) -> str:
+    """The document after the SDK variant's overlays and the generator's inlining step: two revisions that differ
+    only in how they are written (a `$ref` or its copy, an `allOf` wrapper) give the same text, and one package."""
+    generator = _generator_module()
+    try:
+        document = yaml.safe_load(spec_text)
+        overlays = [load_overlay(path) for path in variant_overlays(generator.OVERLAYS, generator.VARIANT)]
+        document = apply_overlays(document, overlays)
+        inline = getattr(generator, "inline_property_references", None)
+        if inline is not None:
+            document = inline(document)
+    except Exception:  # the generation itself will report what is wrong, with the revision's name
+        return spec_text
+    return str(yaml.safe_dump(document, sort_keys=True, allow_unicode=True))
 
 
 def without_documentation(node: Any, parent_key: str | None = None) -> Any:
@@ -127,6 +158,7 @@ def _inputs_key(spec_text: str) -> str:
     return digest.hexdigest()[:32]
 
 
+@cache
 def _generator_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("pbx_generator", GENERATOR / "generate.py")
     if spec is None or spec.loader is None:
