@@ -46,7 +46,9 @@ def load_revision(name: str, spec_in_repo: str = "openapi.yaml", repo: Path = RO
     """`name` is a path to an OpenAPI document or a git revision whose `spec_in_repo` is read with `git show`."""
     path = Path(name)
     if path.is_file():
-        return parse_revision(str(path), path.read_text(encoding="utf-8"))
+        resolved = path.resolve()
+        label = str(resolved.relative_to(repo)) if resolved.is_relative_to(repo) else name
+        return parse_revision(label, path.read_text(encoding="utf-8"))
     if path.suffix in {".yaml", ".yml", ".json"}:
         raise CannotCompare(f"{name}: no such file")
     return parse_revision(f"{name}:{spec_in_repo}", _git_show(name, spec_in_repo, repo))
