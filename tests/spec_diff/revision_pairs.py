@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import yaml
@@ -36,10 +37,15 @@ def base_revision() -> Revision:
     return parse_revision("base", DEFAULT_SPEC_PATH.read_text(encoding="utf-8"))
 
 
+@cache
+def _base_document() -> Document:
+    return yaml.load(DEFAULT_SPEC_PATH.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # type: ignore[no-any-return]
+
+
 def revised(pair: Pair) -> Revision:
-    document = copy.deepcopy(yaml.safe_load(DEFAULT_SPEC_PATH.read_text(encoding="utf-8")))
+    document = copy.deepcopy(_base_document())
     pair.edit(document)
-    return parse_revision(pair.name, yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    return parse_revision(pair.name, yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True))
 
 
 def schemas(document: Document) -> dict[str, Any]:

@@ -50,6 +50,9 @@ TEXT_KEYS = frozenset({"description", "summary"})
 EXAMPLE_KEYS = frozenset({"example", "examples"})
 # Maps whose keys are names the author chose (a property called `description`), not keywords.
 NAME_MAPS = frozenset({"properties", "examples", "schemas", "responses", "parameters", "headers", "links"})
+# libyaml when PyYAML has it: each revision is dumped and read a few times to find its generator input.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 BREAKAGE_REASONS = {
     griffe.BreakageKind.OBJECT_REMOVED: "code importing or using it fails",
     griffe.BreakageKind.OBJECT_CHANGED_KIND: "code using it as what it was fails",
@@ -83,7 +86,7 @@ class GeneratorInput:
 
 
 def generator_input(revision: Revision) -> GeneratorInput:
-    text = yaml.safe_dump(without_documentation(revision.document), sort_keys=True, allow_unicode=True)
+    text = yaml.dump(without_documentation(revision.document), Dumper=_DUMPER, sort_keys=True, allow_unicode=True)
     return GeneratorInput(revision.label, text, _inputs_key(_as_the_generator_sees_it(text)))
 
 
@@ -121,7 +124,7 @@ def _as_the_generator_sees_it(spec_text: str) -> str:
     only in how they are written (a `$ref` or its copy, an `allOf` wrapper) give the same text, and one package."""
     generator = _generator_module()
     try:
-        document = yaml.safe_load(spec_text)
+        document = yaml.load(spec_text, Loader=_LOADER)
         overlays = [load_overlay(path) for path in variant_overlays(generator.OVERLAYS, generator.VARIANT)]
         document = apply_overlays(document, overlays)
         inline = getattr(generator, "inline_property_references", None)
@@ -129,7 +132,7 @@ def _as_the_generator_sees_it(spec_text: str) -> str:
             document = inline(document)
     except Exception:  # the generation itself will report what is wrong, with the revision's name
         return spec_text
-    return str(yaml.safe_dump(document, sort_keys=True, allow_unicode=True))
+    return str(yaml.dump(document, Dumper=_DUMPER, sort_keys=True, allow_unicode=True))
 
 
 def without_documentation(node: Any, parent_key: str | None = None) -> Any:
