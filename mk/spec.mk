@@ -1,0 +1,50 @@
+# Spec changes: the change report, the breaking-change gate, the release step and the SDK's own distribution.
+#   make diff BASE=HEAD~1     the change report from a git revision (or a file) to the working tree's openapi.yaml
+#   make check-breaking       fails on a change since released/ that breaks any axis without a major SDK version bump
+#   make release              sets the SDK version, writes CHANGELOG.md and released/, regenerates generated/
+#   make sdk-dist             builds the pbx-api wheel and sdist from generated/ into build/sdk-dist/
+#   make bench-spec-diff      how long `pbx-spec diff` takes on the real spec, SDK comparison included
+space := $(subst ,, )
+.PHONY: diff check-breaking release sdk-dist sdk-wheelhouse bench-spec-diff
+
+BASE ?= HEAD
+DIFF_ARGS ?=
+SDK_DIST := build/sdk-dist
+# The SDK's runtime dependencies, pinned as requirements.txt pins them, downloaded once for the offline wheel test.
+SDK_WHEELHOUSE := build/sdk-wheelhouse
+SDK_WHEELHOUSE_STAMP := $(SDK_WHEELHOUSE)/.filled
+
+diff: $(PYTHON_DEPS)
+	$(VENV)/bin/pbx-spec diff $(BASE) $(SPEC) $(DIFF_ARGS)
+
+# RELEASE_ROOT: the repository whose openapi.yaml, released/ and generator/sdk-version are read (tests use a copy).
+RELEASE_ROOT ?= .
+check-breaking: $(PYTHON_DEPS)
+	$(VENV)/bin/pbx-spec check-breaking --root $(RELEASE_ROOT)
+
+release: $(PYTHON_DEPS)
+	$(VENV)/bin/pbx-spec release --root $(RELEASE_ROOT)
+	$(PY) generator/generate.py
+
+# The wheel and the sdist of pbx-api, built from generated/ (its own pyproject.toml) with the pinned setuptools.
+sdk-dist: $(SDK_WHEELHOUSE_STAMP)
+	rm -rf $(SDK_DIST)
+	$(PY) -m pbx_kit.spec_diff.sdk_dist $(SDK_DIST) --find-links $(SDK_WHEELHOUSE)
+
+# httpx and attrs and what they need, at requirements.txt's pins, and the build backend at pyproject.toml's pin:
+# the wheel test builds and installs from here with --no-index, so it runs offline.
+SDK_WHEELHOUSE_PACKAGES := httpx httpcore h11 anyio idna certifi attrs typing_extensions
+sdk-wheelhouse: $(SDK_WHEELHOUSE_STAMP)
+$(SDK_WHEELHOUSE_STAMP): requirements.txt pyproject.toml | $(PYTHON_DEPS)
+	mkdir -p $(SDK_WHEELHOUSE)
+	grep -iE '^($(subst $(space),|,$(SDK_WHEELHOUSE_PACKAGES)))==' requirements.txt > $(SDK_WHEELHOUSE)/requirements.txt
+	sed -n 's/^requires = \["\(setuptools==[^"]*\)"\]/\1/p' pyproject.toml >> $(SDK_WHEELHOUSE)/requirements.txt
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps -d $(SDK_WHEELHOUSE) \
+	  -r $(SDK_WHEELHOUSE)/requirements.txt
+	touch $@
+
+bench-spec-diff: $(PYTHON_DEPS)
+	$(PY) bench/spec_diff/bench.py
+
+TEST_PREREQUISITES += check-breaking sdk-wheelhouse
+BENCHES += bench-spec-diff

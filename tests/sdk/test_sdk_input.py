@@ -1,0 +1,72 @@
+"""The SDK's input document: every reference into another schema's properties inlined with exactly its rules.
+
+openapi-python-client drops a schema holding a reference into another schema's properties, or types the field
+`Any`; generator/generate.py inlines each one (one general step). These tests hold that step to what it owes.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from pbx_kit import contract
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def generate() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("sdk_generate_input", ROOT / "generator" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _references(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _references(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _references(value)]
+    return []
+
+
+def inlining_problems(source: Any, sdk_input: Any) -> list[str]:
+    """Properties lost on the way: each property that refers into another schema's properties in openapi.yaml
+    must hold, in the SDK's input, exactly the rules of what it referred to (an empty `{}` would come out of the
+    generator as `Any`)."""
+    problems = []
+    for schema_name, schema in source["components"]["schemas"].items():
+        for name, node in schema.get("properties", {}).items():
+            ref = node.get("$ref", "") if isinstance(node, dict) else ""
+            if "/properties/" not in ref:
+                continue
+            expected = {k: v for k, v in contract.resolve(source, ref).items() if not k.startswith("x-")}
+            found = sdk_input["components"]["schemas"][schema_name]["properties"].get(name)
+            found = {k: v for k, v in (found or {}).items() if not k.startswith("x-")}
+            if found != expected:
+                problems.append(f"{schema_name}.{name}: {found!r} instead of the rules of {ref}")
+    return problems
+
+
+def test_the_sdk_input_has_no_reference_into_another_schemas_properties(generate: ModuleType) -> None:
+    references = _references(generate.sdk_input_document())
+    assert references, "the input still uses references to whole components"
+    assert [ref for ref in references if "/properties/" in ref] == []
+
+
+def test_the_sdk_input_inlines_every_referenced_property_with_its_rules(generate: ModuleType) -> None:
+    assert inlining_problems(contract.load_document(), generate.sdk_input_document()) == []
+
+
+def test_the_inlining_guard_catches_a_property_left_empty(generate: ModuleType) -> None:
+    # What a forgotten or broken inlining leaves behind: the `$ref` gone, nothing in its place.
+    sdk_input = generate.sdk_input_document()
+    sdk_input["components"]["schemas"]["ClientUpdate"]["properties"]["timezone"] = {}
+    problems = inlining_problems(contract.load_document(), sdk_input)
+    assert len(problems) == 1 and problems[0].startswith("ClientUpdate.timezone: {}")
