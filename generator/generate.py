@@ -16,6 +16,7 @@ import argparse
 import copy
 import difflib
 import filecmp
+import functools
 import importlib.util
 import json
 import os
@@ -24,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
@@ -115,15 +117,21 @@ def generate(work: Path, spec_path: Path = SPEC) -> Path:
 
 
 def sdk_input_document(spec_path: Path = SPEC) -> dict[str, Any]:
-    """The document openapi-python-client gets: references into properties inlined, then the `sdk` variant's
-    overlays applied, parameters' descriptions given to their schemas; GenerationFailed if a property is untyped."""
+    """The document openapi-python-client gets from the spec file at `spec_path` (see prepare_sdk_input)."""
+    return prepare_sdk_input(load_document(spec_path))
+
+
+def prepare_sdk_input(source: dict[str, Any]) -> dict[str, Any]:
+    """`source` made into what openapi-python-client gets: references into properties inlined, then the `sdk`
+    variant's overlays applied, parameters' descriptions given to their schemas; GenerationFailed if a property is
+    left untyped. `source` itself is not changed."""
     # Inlined before the overlays run, so they work on each schema's own copy: the tolerant-reading overlay loosens
     # `Client`'s enums, not those `ClientUpdate` refers to.
     overlays = [
         load_overlay(path, str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path))
         for path in variant_overlays(OVERLAYS, VARIANT)
     ]
-    document: dict[str, Any] = apply_overlays(inline_property_references(load_document(spec_path)), overlays)
+    document: dict[str, Any] = apply_overlays(inline_property_references(source), overlays)
     describe_parameter_schemas(document)
     check_every_property_typed(document)
     return document
@@ -355,18 +363,27 @@ def _spec_facts(spec: Path, sha256: str) -> str:
     )
 
 
+_RUNTIME_ERRORS_LOCK = threading.Lock()
+
+
+@functools.cache
 def _runtime_errors() -> ModuleType:
-    """generator/runtime/errors.py, imported from its file (it needs only httpx)."""
-    loaded = importlib.util.spec_from_file_location("pbx_sdk_runtime_errors", RUNTIME / "errors.py")
-    if loaded is None or loaded.loader is None:
-        raise GenerationFailed(f"cannot load {RUNTIME / 'errors.py'}")
-    module = importlib.util.module_from_spec(loaded)
-    sys.modules[loaded.name] = module  # dataclasses look their module up there
-    try:
-        loaded.loader.exec_module(module)
-    finally:
-        del sys.modules[loaded.name]
-    return module
+    """generator/runtime/errors.py, imported from its file (it needs only httpx), once per process.
+
+    Loaded once under a lock: `pbx-spec diff` generates several SDKs at a time in threads, and the module is
+    registered in sys.modules while it executes (dataclasses look their module up there).
+    """
+    with _RUNTIME_ERRORS_LOCK:
+        loaded = importlib.util.spec_from_file_location("pbx_sdk_runtime_errors", RUNTIME / "errors.py")
+        if loaded is None or loaded.loader is None:
+            raise GenerationFailed(f"cannot load {RUNTIME / 'errors.py'}")
+        module = importlib.util.module_from_spec(loaded)
+        sys.modules[loaded.name] = module
+        try:
+            loaded.loader.exec_module(module)
+        finally:
+            sys.modules.pop(loaded.name, None)
+        return module
 
 
 def runtime_files() -> list[Path]:

@@ -38,7 +38,6 @@ import griffe
 import yaml
 
 from pbx_kit.contract import ROOT
-from pbx_kit.overlay import apply_overlays, load_overlay, variant_overlays
 from pbx_kit.spec_diff.changes import Axis, Change, Kind
 from pbx_kit.spec_diff.revisions import CannotCompare, Revision
 
@@ -120,16 +119,12 @@ def _generated(given: GeneratorInput) -> Path:
 
 
 def _as_the_generator_sees_it(spec_text: str) -> str:
-    """The document after the SDK variant's overlays and the generator's inlining step: two revisions that differ
-    only in how they are written (a `$ref` or its copy, an `allOf` wrapper) give the same text, and one package."""
+    """The document as the generator hands it to openapi-python-client (generate.prepare_sdk_input): two revisions
+    that differ only in how they are written (a `$ref` or its copy, an `allOf` wrapper) give the same text, and one
+    package."""
     generator = _generator_module()
     try:
-        document = yaml.load(spec_text, Loader=_LOADER)
-        overlays = [load_overlay(path) for path in variant_overlays(generator.OVERLAYS, generator.VARIANT)]
-        document = apply_overlays(document, overlays)
-        inline = getattr(generator, "inline_property_references", None)
-        if inline is not None:
-            document = inline(document)
+        document = generator.prepare_sdk_input(yaml.load(spec_text, Loader=_LOADER))
     except Exception:  # the generation itself will report what is wrong, with the revision's name
         return spec_text
     return str(yaml.dump(document, Dumper=_DUMPER, sort_keys=True, allow_unicode=True))
