@@ -16,7 +16,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pbx_emulator import explorer
-from pbx_emulator.auth import MAX_TOKENS_PER_APPLICATION, TokenIssuer
+from pbx_emulator.auth import TokenIssuer
+from pbx_emulator.defaults import MAX_TOKENS_PER_APPLICATION, MEMORY, RATE_LIMIT, TOKEN_FAILURE_LIMIT, TOKEN_LIFETIME
 from pbx_emulator.errors import (
     EXCEPTION_HANDLERS,
     JSON,
@@ -35,15 +36,9 @@ from pbx_emulator.middleware import (
     RateLimitHeadersMiddleware,
     WrongContentTypeMiddleware,
 )
-from pbx_emulator.rate_limit import (
-    DEFAULT_LIMIT,
-    DEFAULT_TOKEN_FAILURE_LIMIT,
-    FailedTokenRequests,
-    RateLimited,
-    RateLimiter,
-)
+from pbx_emulator.rate_limit import FailedTokenRequests, RateLimited, RateLimiter
 from pbx_emulator.seed import Application, load_seed
-from pbx_emulator.store import MEMORY, Store
+from pbx_emulator.store import Store
 from pbx_emulator.validation import check_charset, check_update, parse_body, valid_fields
 from pbx_kit.contract import ME, SERVED_SPEC_NAME, api_base_path, load_document, path_parameter_range, token_path
 
@@ -254,12 +249,12 @@ def create_app(
     db_path: str | Path = MEMORY,
     seed_path: str | Path | None = None,
     faults: Iterable[str] = (),
-    token_lifetime: int = 3600,
+    token_lifetime: int = TOKEN_LIFETIME,
     rate_limit: int | None = None,
     access_log: bool = True,
     spec_path: Path | None = None,
     max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
-    token_failure_limit: int = DEFAULT_TOKEN_FAILURE_LIMIT,
+    token_failure_limit: int = TOKEN_FAILURE_LIMIT,
 ) -> Starlette:
     active = Faults(faults)  # an unknown fault is refused before the store is opened
     store = Store(db_path, load_seed(seed_path))
@@ -286,7 +281,7 @@ def _app(
     spec_path: Path | None,
 ) -> Starlette:
     document = load_document(spec_path)
-    limiter = RateLimiter(DEFAULT_LIMIT if rate_limit is None else rate_limit)
+    limiter = RateLimiter(RATE_LIMIT if rate_limit is None else rate_limit)
     emulator = Emulator(
         store=store,
         issuer=issuer,

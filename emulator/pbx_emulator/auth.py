@@ -16,13 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote
 
+from pbx_emulator.defaults import MAX_TOKENS_PER_APPLICATION
 from pbx_emulator.errors import TokenError, Unauthorized, invalid_token
 from pbx_emulator.rate_limit import FailedTokenRequests, TooManyFailedTokenRequests
 from pbx_emulator.seed import Application
 
 SCOPE = "all"
-# Live tokens one application may hold; past it, its oldest is revoked (a decision of ours, documented).
-MAX_TOKENS_PER_APPLICATION = 1000
 FORM = "application/x-www-form-urlencoded"
 
 

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
+# Light imports only: the signal handlers go in before uvicorn, Starlette and the contract are loaded.
 import argparse
 import logging
 import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
+from typing import TYPE_CHECKING
 
-import uvicorn
-from starlette.applications import Starlette
+from pbx_emulator import defaults
+from pbx_emulator.faults import FAULTS
 
-from pbx_emulator.auth import MAX_TOKENS_PER_APPLICATION
-from pbx_emulator.connections import (
-    DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-    DEFAULT_REQUEST_TIMEOUT,
-    guarded_protocol,
-)
-from pbx_emulator.faults import FAULTS, UnknownFault
-from pbx_emulator.rate_limit import DEFAULT_LIMIT, DEFAULT_TOKEN_FAILURE_LIMIT
-from pbx_emulator.seed import SeedError
-from pbx_emulator.store import MEMORY, StoreError
-from pbx_kit.contract import DEFAULT_SEED_PATH, demo_applications
+if TYPE_CHECKING:
+    import uvicorn
+    from starlette.applications import Starlette
 
 
 def parser() -> argparse.ArgumentParser:
@@ -36,8 +30,12 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback only)")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--db", default=MEMORY, help=f"SQLite file, created and seeded when missing (default {MEMORY})")
-    serve.add_argument("--seed", default=str(DEFAULT_SEED_PATH), help="seed YAML for a new store")
+    serve.add_argument(
+        "--db",
+        default=defaults.MEMORY,
+        help=f"SQLite file, created and seeded when missing (default {defaults.MEMORY})",
+    )
+    serve.add_argument("--seed", default=None, help="seed YAML for a new store (default: the bundled demo seed)")
     serve.add_argument(
         "--fault",
         action="append",
@@ -46,33 +44,39 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="break the contract on purpose (repeatable)",
     )
-    serve.add_argument("--token-lifetime", type=_positive, default=3600, help="seconds a token lives (default 3600)")
-    serve.add_argument("--rate-limit", type=_positive, default=DEFAULT_LIMIT, help="calls per client per hour")
+    serve.add_argument(
+        "--token-lifetime",
+        type=_positive,
+        default=defaults.TOKEN_LIFETIME,
+        help=f"seconds a token lives (default {defaults.TOKEN_LIFETIME})",
+    )
+    serve.add_argument("--rate-limit", type=_positive, default=defaults.RATE_LIMIT, help="calls per client per hour")
     serve.add_argument(
         "--max-tokens-per-app",
         type=_positive,
-        default=MAX_TOKENS_PER_APPLICATION,
-        help=f"live tokens per application; past it the oldest is revoked (default {MAX_TOKENS_PER_APPLICATION})",
+        default=defaults.MAX_TOKENS_PER_APPLICATION,
+        help="live tokens per application; past it the oldest is revoked "
+        f"(default {defaults.MAX_TOKENS_PER_APPLICATION})",
     )
     serve.add_argument(
         "--token-failure-limit",
         type=_positive,
-        default=DEFAULT_TOKEN_FAILURE_LIMIT,
+        default=defaults.TOKEN_FAILURE_LIMIT,
         help="failed token requests per App ID and per address in a minute; past it the token endpoint answers "
-        f"429 until the minute ends (default {DEFAULT_TOKEN_FAILURE_LIMIT})",
+        f"429 until the minute ends (default {defaults.TOKEN_FAILURE_LIMIT})",
     )
     serve.add_argument(
         "--request-timeout",
         type=_positive,
-        default=DEFAULT_REQUEST_TIMEOUT,
+        default=defaults.REQUEST_TIMEOUT,
         help="seconds a request (headers and body) may take to arrive; past it the connection is closed "
-        f"(default {DEFAULT_REQUEST_TIMEOUT})",
+        f"(default {defaults.REQUEST_TIMEOUT})",
     )
     serve.add_argument(
         "--max-connections-per-address",
         type=_positive,
-        default=DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
-        help=f"open connections one client address may hold (default {DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})",
+        default=defaults.MAX_CONNECTIONS_PER_ADDRESS,
+        help=f"open connections one client address may hold (default {defaults.MAX_CONNECTIONS_PER_ADDRESS})",
     )
     serve.add_argument("--quiet", action="store_true", help="no access log")
     return top
@@ -86,28 +90,36 @@ def _positive(text: str) -> int:
 
 
 class Stopped(Exception):
-    """SIGTERM or SIGINT before the server runs: start-up is abandoned, and what it opened is closed."""
+    """SIGTERM or SIGINT came during start-up: it is abandoned at the next step, and what it opened is closed."""
 
 
 class Shutdown:
     """SIGTERM and SIGINT at any moment end the emulator with exit status 0 and its store closed.
 
-    Before the server runs, the signal abandons start-up (`Stopped`); once it runs, it asks uvicorn to shut
-    down as uvicorn's own handler would. uvicorn re-raises the signal to the previous handler after its
-    graceful shutdown, which is this one again, so the process does not die of it (-15) afterwards.
+    The handler only takes note (raising from a signal handler would surface inside whatever library code
+    runs at that moment, wrapped in its errors): start-up checks between its steps, and once the server
+    exists the note is uvicorn's own `should_exit`, which it checks before serving and while it serves.
+    uvicorn re-raises a signal it caught to the previous handler after its graceful shutdown, which is this
+    one again, so the process does not die of it (-15) afterwards.
     """
 
     SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
     def __init__(self) -> None:
+        self.requested = False
         self.server: uvicorn.Server | None = None
         for number in self.SIGNALS:
             signal.signal(number, self.handle)
 
     def handle(self, number: int, frame: FrameType | None) -> None:
-        if self.server is None:
-            raise Stopped(signal.Signals(number).name)
-        self.server.should_exit = True
+        self.requested = True
+        if self.server is not None:
+            self.server.should_exit = True
+
+    def check(self) -> None:
+        """Stopped if a signal came: start-up goes no further."""
+        if self.requested:
+            raise Stopped
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -120,9 +132,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    print(f"pbx-emulator starting (seed {args.seed}, store {args.db})", flush=True)
-    from pbx_emulator.app import create_app  # after argument errors, which need none of it
+    print(f"pbx-emulator starting (seed {args.seed or 'the bundled demo seed'}, store {args.db})", flush=True)
+    # Loaded after the signal handlers and after argument errors, which need none of it.
+    import uvicorn
 
+    from pbx_emulator.app import create_app
+    from pbx_emulator.connections import guarded_protocol
+    from pbx_emulator.faults import UnknownFault
+    from pbx_emulator.seed import SeedError
+    from pbx_emulator.store import StoreError
+
+    shutdown.check()
     try:
         app = create_app(
             db_path=args.db,
@@ -139,7 +159,6 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
         return 2
     store = app.state.emulator.store
     try:
-        print(banner(app, args.host, args.port, args.fault), flush=True)
         config = uvicorn.Config(
             app,
             host=args.host,
@@ -150,6 +169,8 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
             lifespan="on",
         )
         shutdown.server = uvicorn.Server(config)
+        shutdown.check()  # a signal from here on sets the server's should_exit
+        print(banner(app, args.host, args.port, args.fault), flush=True)
         shutdown.server.run()
     finally:
         store.close()  # also closed by the app's shutdown; closing twice is harmless
@@ -157,6 +178,8 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
 
 
 def banner(app: Starlette, host: str, port: int, faults: Sequence[str]) -> str:
+    from pbx_kit.contract import demo_applications
+
     emulator = app.state.emulator
     origin = f"http://{host}:{port}"
     lines = [f"pbx-emulator listening on {origin}"]

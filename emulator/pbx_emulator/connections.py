@@ -17,9 +17,6 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-DEFAULT_REQUEST_TIMEOUT = 10
-DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 100
-
 
 def guarded_protocol(request_timeout: float, max_per_address: int) -> type[HttpToolsProtocol]:
     """uvicorn's HTTP protocol (`uvicorn.Config(http=...)`) with these bounds; counts are per server."""

@@ -12,15 +12,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pbx_emulator.defaults import RATE_LIMIT, TOKEN_FAILURE_LIMIT, TOKEN_FAILURE_WINDOW
 from pbx_emulator.errors import ApiError, TokenError
 
 WINDOW = 3600
-DEFAULT_LIMIT = 1_000_000
-# Failed token requests (wrong secret, unknown App ID, malformed) one App ID, or one address, may make in a
-# minute; past it the token endpoint answers 429 until the minute ends. The provider documents no such
-# limit: our decision, generous enough for a conformance run's handful of deliberate failures.
-TOKEN_FAILURE_WINDOW = 60
-DEFAULT_TOKEN_FAILURE_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -38,7 +33,7 @@ class Quota:
 
 
 class RateLimiter:
-    def __init__(self, limit: int = DEFAULT_LIMIT, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, limit: int = RATE_LIMIT, clock: Callable[[], float] = time.time) -> None:
         self.limit = limit
         self._clock = clock
         self._window = -1
@@ -95,7 +90,7 @@ class FailedTokenRequests:
 
     def __init__(
         self,
-        limit: int = DEFAULT_TOKEN_FAILURE_LIMIT,
+        limit: int = TOKEN_FAILURE_LIMIT,
         window: int = TOKEN_FAILURE_WINDOW,
         clock: Callable[[], float] = time.time,
     ) -> None:

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pbx_emulator.defaults import MEMORY
 from pbx_emulator.seed import Application, SeedClient
-
-MEMORY = ":memory:"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS clients (

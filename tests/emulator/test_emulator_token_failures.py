@@ -6,8 +6,9 @@ import httpx
 import pytest
 
 from pbx_emulator.auth import TokenIssuer
+from pbx_emulator.defaults import TOKEN_FAILURE_LIMIT
 from pbx_emulator.errors import TokenError
-from pbx_emulator.rate_limit import DEFAULT_TOKEN_FAILURE_LIMIT, FailedTokenRequests
+from pbx_emulator.rate_limit import FailedTokenRequests
 from pbx_emulator.seed import Application
 from pbx_emulator.testing import running_emulator
 from pbx_kit.contract import validator
@@ -64,7 +65,7 @@ def test_successful_token_requests_are_not_counted() -> None:
 def test_a_flood_of_wrong_secrets_meets_429_at_the_default_limit() -> None:
     with running_emulator() as server, httpx.Client() as http:
         wrong = {"grant_type": "client_credentials", "client_id": MAIN.app_id, "client_secret": "guess"}
-        statuses = [http.post(server.token_url, data=wrong).status_code for _ in range(DEFAULT_TOKEN_FAILURE_LIMIT)]
+        statuses = [http.post(server.token_url, data=wrong).status_code for _ in range(TOKEN_FAILURE_LIMIT)]
         refused = http.post(server.token_url, data=wrong)
         right = {"grant_type": "client_credentials", "client_id": OTHER.app_id, "client_secret": OTHER.app_secret}
         from_the_same_address = http.post(server.token_url, data=right)
