@@ -2,7 +2,7 @@
 
 Debian's Chromium (`make browser` installs it) driven by Playwright. Every request the page makes is answered
 only if it stays in build/docs; anything else (a CDN, a web font) is refused and fails the test, since the
-reference must work offline. The screenshot goes to reports/screenshots/.
+reference must work offline. The screenshot goes to reports/screenshots/. The fixture builds build/docs as `make docs` does.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from pbx_kit.contract import ROOT, load_document
-from pbx_kit.reference import SAMPLES, operations
+from pbx_kit.reference import SAMPLES, build, operations
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,7 +40,7 @@ pytestmark = [
 def reference_page() -> Any:
     from playwright.sync_api import sync_playwright
 
-    assert REFERENCE.exists(), "build/docs/index.html is missing: run `make docs` (make test does)"
+    build(REFERENCE.parent)  # what `make docs` runs, so the page tested is the page of this openapi.yaml
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     refused: list[str] = []
     with sync_playwright() as playwright:
