@@ -2,7 +2,8 @@
 
 Debian's Chromium (`make browser` installs it) driven by Playwright. Every request the page makes is answered
 only if it stays in build/docs; anything else (a CDN, a web font) is refused and fails the test, since the
-reference must work offline. The screenshot goes to reports/screenshots/. The fixture builds build/docs as `make docs` does.
+reference must work offline. The screenshot goes to reports/screenshots/. The fixture builds build/docs as
+`make docs` does.
 """
 
 from __future__ import annotations
