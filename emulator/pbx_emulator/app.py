@@ -219,7 +219,9 @@ def api_routes(document: dict[str, Any]) -> list[BaseRoute]:
     handled = {"get", "put"}
     base = api_base_path(document)
     routes: list[BaseRoute] = []
-    for index, (path, item) in enumerate(document["paths"].items()):
+    api_paths = [(path, item) for path, item in document["paths"].items() if "servers" not in item]
+    # A path item with its own `servers` is not under the API's base URL: the token endpoint, served on its own.
+    for index, (path, item) in enumerate(api_paths):
         methods = [m for m in item if m in {"get", "put", "post", "delete", "patch", "head", "options", "trace"}]
         unhandled = set(methods) - handled
         if unhandled:
