@@ -99,19 +99,32 @@ def json_body(operation: Operation) -> tuple[str, Any] | None:
     """The request body's schema name and first example, or None for an operation without a JSON body."""
     if "requestBody" not in operation.node:
         return None
-    media = deref(operation.node["requestBody"])["content"]["application/json"]
+    media = deref(operation.node["requestBody"])["content"].get("application/json")
+    if media is None:
+        return None
     return str(media["schema"]["$ref"]).rsplit("/", 1)[-1], first_example(media)
+
+
+def needs_token(operation: Operation) -> bool:
+    """Whether the operation is called with a token: all but the token endpoint itself (`security: []`)."""
+    return operation.node.get("security") != []
+
+
+TOKEN_FORM = '-d grant_type=client_credentials -d client_id="$PBX_APP_ID" -d client_secret="$PBX_APP_SECRET"'
 
 
 def curl_sample(document: Mapping[str, Any], operation: Operation) -> str:
     host, base = host_and_base_path(document)
+    if not needs_token(operation):
+        return f'PBX_URL=${{PBX_URL:-{host}}}\ncurl -sS --fail-with-body "$PBX_URL{token_path()}" \\\n  {TOKEN_FORM}\n'
+
     path = operation.path
     for name, value in path_arguments(operation).items():
         path = path.replace("{" + name + "}", str(value))
     lines = [
         f"PBX_URL=${{PBX_URL:-{host}}}",
-        f'TOKEN=$(curl -sS --fail-with-body "$PBX_URL{token_path()}" -d grant_type=client_credentials \\',
-        '  -d client_id="$PBX_APP_ID" -d client_secret="$PBX_APP_SECRET" \\',
+        f'TOKEN=$(curl -sS --fail-with-body "$PBX_URL{token_path()}" \\',
+        f"  {TOKEN_FORM} \\",
         """  | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')""",
     ]
     call = f'curl -sS --fail-with-body -X {operation.method.upper()} "$PBX_URL{base}{path}" \\\n'
@@ -124,6 +137,8 @@ def curl_sample(document: Mapping[str, Any], operation: Operation) -> str:
 
 def python_sample(document: Mapping[str, Any], operation: Operation) -> str:
     host, base = host_and_base_path(document)
+    if not needs_token(operation):
+        return python_token_sample(host)
     method = PythonIdentifier(str(operation.node["operationId"]), prefix="")
     arguments = [literal(value) for value in path_arguments(operation).values()]
     imports = ["import json", "import os", "", f"import {SDK_PACKAGE}"]
@@ -152,6 +167,27 @@ def python_sample(document: Mapping[str, Any], operation: Operation) -> str:
     )
 
 
+def python_token_sample(host: str) -> str:
+    """The token request by hand, with httpx (pbx_api.PbxClient fetches and renews its tokens itself)."""
+    return (
+        "\n".join(
+            [
+                "import json",
+                "import os",
+                "",
+                "import httpx",
+                "",
+                f'url = os.environ.get("PBX_URL", {literal(host)}) + {literal(token_path())}',
+                'form = {"grant_type": "client_credentials", "client_id": os.environ["PBX_APP_ID"],',
+                '        "client_secret": os.environ["PBX_APP_SECRET"]}',
+                "answer = httpx.post(url, data=form).raise_for_status().json()",
+                "print(json.dumps(answer, indent=2))",
+            ]
+        )
+        + "\n"
+    )
+
+
 def literal(value: Any) -> str:
     """A Python literal of a JSON value, strings in double quotes as ruff formats them."""
     if isinstance(value, str):
@@ -172,9 +208,10 @@ def model_class(schema_name: str) -> str:
 
 def code_samples(document: Mapping[str, Any], operation: Operation) -> list[dict[str, str]]:
     """The operation's `x-codeSamples`, in the form Redoc and Scalar render."""
+    python_label = f"Python ({SDK_PACKAGE})" if needs_token(operation) else "Python (httpx)"
     return [
         {"lang": "Shell", "label": "cURL", "source": curl_sample(document, operation)},
-        {"lang": "Python", "label": f"Python ({SDK_PACKAGE})", "source": python_sample(document, operation)},
+        {"lang": "Python", "label": python_label, "source": python_sample(document, operation)},
     ]
 
 

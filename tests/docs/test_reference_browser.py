@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from pbx_kit.contract import ROOT, load_document
-from pbx_kit.reference import SAMPLES, build, operations
+from pbx_kit.reference import SAMPLES, build, needs_token, operations
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -84,13 +84,15 @@ def test_every_operation_is_shown_with_its_curl_and_python_samples(reference_pag
         panel = section.locator("[role='tablist']").filter(has_text="cURL")
         assert panel.count() == 1, f"{operation_id}: no code samples shown"
         labels = [text.strip() for text in panel.locator("[role='tab']").all_inner_texts()]
-        assert labels[-2:] == ["cURL", "Python (pbx_api)"], f"{operation_id}: sample tabs {labels}"
+        python_label = "Python (pbx_api)" if needs_token(operation) else "Python (httpx)"
+        assert labels[-2:] == ["cURL", python_label], f"{operation_id}: sample tabs {labels}"
         panel.locator("[role='tab']", has_text="cURL").click()
         curl = panel.locator("xpath=..").locator("[role='tabpanel'][class*='selected']").inner_text()
-        assert f"-X {operation.method.upper()} " in curl, curl
+        expected = f"-X {operation.method.upper()} " if needs_token(operation) else "grant_type=client_credentials"
+        assert expected in curl, curl
         panel.locator("[role='tab']", has_text="Python").click()
         python = panel.locator("xpath=..").locator("[role='tabpanel'][class*='selected']").inner_text()
-        assert f"pbx.{_snake(operation_id)}(" in python, python
+        assert (f"pbx.{_snake(operation_id)}(" if needs_token(operation) else "httpx.post(") in python, python
         shown.append(operation_id)
     assert len(shown) == len(operations(document)) >= 4
     page.locator(f"[data-section-id$='/operation/{shown[1]}']").evaluate(
@@ -112,7 +114,8 @@ def test_the_rendered_document_has_samples_on_every_operation() -> None:
 
     document = yaml.safe_load(REFERENCE_DOCUMENT.read_text(encoding="utf-8"))
     for operation in operations(document):
-        assert [sample["label"] for sample in operation.node[SAMPLES]] == ["cURL", "Python (pbx_api)"]
+        labels = [sample["label"] for sample in operation.node[SAMPLES]]
+        assert labels == ["cURL", "Python (pbx_api)" if needs_token(operation) else "Python (httpx)"]
 
 
 def _snake(operation_id: str) -> str:
