@@ -119,7 +119,7 @@ def error_validator(label: str, status: int) -> contract.SchemaValidator:
 
 @cache
 def token_error_validator() -> contract.SchemaValidator:
-    """Validator of a token-endpoint error (RFC 6749 section 5.2), from `x-token-endpoint` of the contract."""
+    """Validator of a token-endpoint error (RFC 6749 section 5.2), from the contract's token operation."""
     return contract.schema_validator(_token_endpoint()["error"])
 
 
@@ -129,8 +129,13 @@ def token_validator() -> contract.SchemaValidator:
 
 
 def _token_endpoint() -> dict[str, Any]:
-    schemes = contract.load_document()["components"]["securitySchemes"]
-    return next(scheme["x-token-endpoint"] for scheme in schemes.values() if "x-token-endpoint" in scheme)
+    """The token operation's answer and error schemas (`POST <tokenUrl>`, on the host's root)."""
+    operation = contract.load_document()["paths"][contract.token_path()]["post"]
+
+    def schema(status: str) -> Any:
+        return contract.deref(operation["responses"][status])["content"]["application/json"]["schema"]
+
+    return {"response": schema("200"), "error": schema("400")}
 
 
 @cache

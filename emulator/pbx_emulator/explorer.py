@@ -1,4 +1,5 @@
-"""The contract served as a document, and the interactive API browser (Swagger UI 5 from swagger-ui-py).
+"""The contract served as a document, the interactive API browser (Swagger UI 5 from swagger-ui-py), and beside
+it the reference `make docs` builds (pbx_kit.reference: Redoc, provenance, cURL and Python samples).
 
 The served document is openapi.yaml with one change: `servers` names this emulator's own origin, so the
 browser's "Try it out" and its Authorize (the relative tokenUrl, resolved against that server) call
@@ -11,11 +12,16 @@ import json
 from typing import Any
 
 import yaml
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from swagger_ui.core import ApplicationDocument  # type: ignore[import-untyped]  # swagger-ui-py ships no types
+
+from pbx_kit import reference
+
+REFERENCE_NAME = "reference"
 
 
 def served_document(document: dict[str, Any], origin: str, base: str) -> dict[str, Any]:
@@ -58,9 +64,31 @@ def routes(document: dict[str, Any], base: str, spec_name: str, explorer_name: s
     async def to_explorer(request: Request) -> Response:
         return RedirectResponse(explorer_url + "/")
 
+    reference_url = f"{base}/{REFERENCE_NAME}"
+    references: dict[str, bytes] = {}  # one page per origin, as for the document
+
+    async def reference_page(request: Request) -> Response:
+        origin = f"{request.url.scheme}://{request.url.netloc}"
+        page = references.get(origin)
+        if page is None:
+            try:
+                served = served_document(document, origin, base)
+                # about a megabyte of Redoc and the document: built off the event loop, once per origin
+                page = (await run_in_threadpool(reference.html_page, reference.reference_document(served))).encode()
+            except FileNotFoundError as missing:  # Redoc's bundle comes with `make install`
+                return Response(f"The reference cannot be built here: {missing}\n", status_code=404)
+            if len(references) < 4:
+                references[origin] = page
+        return HTMLResponse(page)
+
+    async def to_reference(request: Request) -> Response:
+        return RedirectResponse(reference_url + "/")
+
     return [
         Route(spec_url, spec, methods=["GET"]),
         Route(explorer_url + "/", explorer_page, methods=["GET"]),
         Route(explorer_url, to_explorer, methods=["GET"]),
+        Route(reference_url + "/", reference_page, methods=["GET"]),
+        Route(reference_url, to_reference, methods=["GET"]),
         Mount(explorer_url + "/static", StaticFiles(directory=ui.static_dir), name="explorer-static"),
     ]

@@ -253,6 +253,7 @@ def test_four_operations_with_stable_ids() -> None:
     found = {
         (path, method): operation["operationId"]
         for path, item in DOCUMENT["paths"].items()
+        if "servers" not in item  # the token endpoint, on the host's root (issue 12.3)
         for method, operation in item.items()
         if method in {"get", "put", "post", "patch", "delete"}
     }
@@ -290,7 +291,8 @@ def test_security_scheme_is_client_credentials_on_the_host_root() -> None:
     assert scheme["type"] == "oauth2"
     assert scheme["flows"]["clientCredentials"]["tokenUrl"] == "/oauth/token"
     assert DOCUMENT["security"] == [{"oauth2": []}]
-    token = deref(scheme["x-token-endpoint"]["response"])
+    token_operation = DOCUMENT["paths"][scheme["flows"]["clientCredentials"]["tokenUrl"]]["post"]
+    token = deref(token_operation["responses"]["200"]["content"]["application/json"]["schema"])
     assert set(token["required"]) == {"access_token", "token_type", "expires_in", "scope"}
 
 

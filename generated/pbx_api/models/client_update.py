@@ -17,8 +17,7 @@ class ClientUpdate:
     Each has the same meaning and rules as in `Client`. Read-only and unknown
     fields are rejected with 400, as is a name sent twice and a body that is
     not UTF-8. An integer field given a number with no fractional part
-    (`2.0`) takes it as that integer, and stores and returns `2` (our decision:
-    JSON Schema's `integer` accepts it).
+    (`2.0`) takes it as that integer, and stores and returns `2`.
 
         Attributes:
             ambassadors (None | str | Unset): Contact persons of the client, free text.

@@ -17,9 +17,10 @@ class ForbiddenError:
 
     Attributes:
         message (str): What went wrong, in plain words.
-        status (ForbiddenErrorStatus): `access_denied`: the id is another client's. `user_blocked`: the client
-            is blocked. `user_access_type_deny`: the client's account may not use the
-            API. `app_access_type_deny`: the application's access level ("Call API")
+        status (ForbiddenErrorStatus): `access_denied`: the id is another client's. `user_blocked`: the user
+            the token acts for, or its client, is blocked. `user_access_type_deny`:
+            that user's access is `read_only`, which allows only `GET`.
+            `app_access_type_deny`: the application's access level ("Call API")
             does not allow changes.
     """
 

@@ -11,12 +11,12 @@ T = TypeVar("T", bound="Token")
 
 @_attrs_define
 class Token:
-    """An issued access token.
+    """An issued access token. A trusted application gets no refresh token.
 
     Attributes:
         access_token (str): The opaque token to send as `Authorization: Bearer <access_token>`.
         token_type (Literal['Bearer']): Always `Bearer`.
-        expires_in (int): Seconds until the token expires (3600).
+        expires_in (int): Seconds until the token expires (3600 in every documented example).
         scope (str): Always `all`.
     """
 

@@ -17,7 +17,9 @@ class TokenError:
     """A token-endpoint error, as RFC 6749 section 5.2 defines it.
 
     Attributes:
-        error (TokenErrorCode): The RFC 6749 error code. `invalid_client` answers 401, the others 400.
+        error (TokenErrorCode): The RFC 6749 error code. Documented: `invalid_grant` answers 401 (a
+            refused refresh). Decided here: `invalid_client` answers 401 and the
+            others 400, as RFC 6749 says.
         error_description (str | Unset): A human-readable explanation.
     """
 

@@ -15,7 +15,7 @@ T = TypeVar("T", bound="TokenRequest")
 class TokenRequest:
     """The form fields of a token request (`application/x-www-form-urlencoded`).
     `client_id` and `client_secret` may instead be sent with HTTP Basic
-    authentication.
+    authentication (a decision of this contract, see the security scheme).
 
         Attributes:
             grant_type (Literal['client_credentials']): Always `client_credentials`.
