@@ -100,8 +100,12 @@ def _put(
     ctx: Context, operation: spec.Operation, body: dict[str, Any], client_id: str | int = "@me", **kwargs: Any
 ) -> httpx.Response:
     if ctx.no_writes:
-        raise Skipped("--no-writes: no PUT is sent")
-    return ctx.call(operation, client_id, json=body, **kwargs)
+        raise Skipped(ctx.no_writes_because)
+    response = ctx.call(operation, client_id, json=body, **kwargs)
+    denied = client_id != contract.ME or kwargs.get("identity") is not None
+    if denied and 200 <= response.status_code < 300 and ctx.on_unexpected_write is not None:
+        ctx.on_unexpected_write()  # a write the server should have denied: put the client back at once
+    return response
 
 
 def _changed_fields(before: Mapping[str, Any], after: Mapping[str, Any], ignore: Iterable[str] = ()) -> list[str]:
@@ -234,6 +238,8 @@ def other_client_id_is_denied(ctx: Context, operation: spec.Operation) -> None:
     theirs = ctx.client(read, "@me", identity=ctx.other)
     if operation.method == "GET":
         response = ctx.call(operation, other_id)
+    elif ctx.other_write_blocked is not None:
+        raise Skipped(ctx.other_write_blocked)
     else:
         name = _first_free_text()
         # Their own current value: even a server that wrongly accepts it changes nothing.
@@ -263,7 +269,7 @@ def invalid_token_is_rejected(ctx: Context, operation: spec.Operation) -> None:
     body = None
     if operation.method == "PUT":
         if ctx.no_writes:
-            raise Skipped("--no-writes: no PUT is sent")
+            raise Skipped(ctx.no_writes_because)
         name = _first_free_text()
         body = {name: ctx.client(spec.read_of(operation)).get(name)}
     # A real token with a character in front: unknown to the server, yet the report can show it as
@@ -309,6 +315,8 @@ def rate_limit_remaining_decreases(ctx: Context, operation: spec.Operation) -> N
 
 
 def _token_form(ctx: Context, **changes: str | None) -> dict[str, str]:
+    if ctx.main.credentials is None:
+        raise Skipped(f"a ready token was given (${ctx.main.variable}): the suite does not use the token endpoint")
     form = {
         "grant_type": "client_credentials",
         "client_id": ctx.main.credentials.client_id,
@@ -350,7 +358,7 @@ def token_endpoint_issues_a_token(ctx: Context, operation: spec.Operation) -> No
 @scenario_check(spec.token_endpoint)
 def token_endpoint_rejects_wrong_secret(ctx: Context, operation: spec.Operation) -> None:
     """A known App ID with a wrong App Secret gets 401 `invalid_client` and no token."""
-    wrong = ctx.main.credentials.client_secret + "-wrong"
+    wrong = _token_form(ctx)["client_secret"] + "-wrong"
     response = ctx.token_request(_token_form(ctx, client_secret=wrong))
     _expect_token_error(response, {(401, "invalid_client")}, "a wrong App Secret")
 
