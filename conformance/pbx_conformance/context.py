@@ -14,6 +14,7 @@ from pbx_conformance import exchange, registry, spec
 from pbx_conformance.budget import Budget
 from pbx_conformance.oauth import TokenSource
 from pbx_conformance.results import Failure, Results
+from pbx_kit import contract
 
 NO_TOKEN = object()
 
@@ -53,6 +54,8 @@ class Context:
     readonly: TokenSource | None = None
     no_writes: bool = False
     no_writes_because: str = "--no-writes: no PUT is sent"
+    # Leave out the HTTP Basic probe of the token endpoint (information only).
+    no_token_probe: bool = False
     # Why no PUT may be sent to the other client (its snapshot failed): its write checks are skipped with it.
     other_write_blocked: str | None = None
     # Counts and paces every request; a 429 waits for the reset or stops the run.
@@ -108,6 +111,20 @@ class Context:
         )
         self.trail.append(exchange.from_httpx(response, authorization=shown))
         self._shown[id(response)] = self.trail[-1]
+        return response
+
+    def send_body(self, operation: spec.Operation, content: bytes, content_type: str) -> httpx.Response:
+        """A PUT of raw bytes with the main token (a body too large, or not JSON-typed), held to the response
+        checks like every call."""
+        headers = {"Accept": "application/json", "Content-Type": content_type}
+        headers["Authorization"] = f"Bearer {self.main.token()}"
+        response = self.http.request(
+            operation.method, operation.url(self.base_url, contract.ME), headers=headers, content=content
+        )
+        self.trail.append(exchange.from_httpx(response, authorization=f"Bearer ${self.main.variable}"))
+        self._shown[id(response)] = self.trail[-1]
+        self.results.request(operation.label)
+        self.hold_to_response_checks(operation.label, response, self.trail[-1])
         return response
 
     def shown(self, response: httpx.Response | None) -> exchange.Exchange | None:

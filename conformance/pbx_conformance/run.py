@@ -18,7 +18,7 @@ from typing import Any, TextIO
 import httpx
 from schemathesis.engine.core import EventStream
 
-from pbx_conformance import baseline, preflight, registry, report, restore, schemathesis_engine, spec
+from pbx_conformance import baseline, checks, preflight, registry, report, restore, schemathesis_engine, spec
 from pbx_conformance.budget import Budget, StopRun
 from pbx_conformance.context import Context
 from pbx_conformance.oauth import TokenRefused, TokenSource, Unreachable
@@ -222,6 +222,9 @@ def _checks(ctx: Context, settings: Settings, seed: int, interruption: Interrupt
     if not settings.no_writes:
         _snapshot(ctx, settings, outcome)
     registry.run_scenario_checks(ctx, stop=lambda: interruption.requested or ctx.budget.stopped is not None)
+    information = checks.http_basic_at_the_token_endpoint(ctx)
+    if information is not None:
+        ctx.results.notes.append(information)
     if interruption.requested:
         raise KeyboardInterrupt
     if ctx.budget.stopped is not None:
