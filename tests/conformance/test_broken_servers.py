@@ -5,6 +5,10 @@ a page of failures; and a server whose first read fails never receives a PUT."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -13,6 +17,7 @@ from pbx_conformance import cli, run
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.settings import Settings
 from pbx_emulator.testing import free_port
+from pbx_kit import contract
 from tests.conformance.stub_servers import HANG, LOGIN_PAGE, RESET, Request, reply, stub_server, token_reply
 
 TIMEOUT = "1"
@@ -183,3 +188,40 @@ def test_each_broken_server_has_a_reason_of_its_own(capsys, tmp_path, monkeypatc
             _, _, err = run_cli(capsys, [*argv, *(extra or ["--client-id", "stub-app"])])
         reasons.add(one_line(err).replace(server.url, "URL"))
     assert len(reasons) == len(CASES), reasons
+
+
+def test_sigterm_while_the_server_never_answers_exits_within_seconds(tmp_path):
+    """A PUT that is never answered: SIGTERM stops the run at once, the restore is bounded by --timeout."""
+    client = contract.example_value("Client")
+
+    def respond(request: Request) -> bytes | str:
+        if request.method == "POST":
+            return token_reply()
+        if request.method == "PUT":
+            return HANG
+        quota = {"X_RateLimit_Limit": "1000", "X_RateLimit_Remaining": "900", "X_RateLimit_Reset": "60"}
+        return reply(200, client, **quota)
+
+    with stub_server(respond) as server:
+        command = [sys.executable, "-m", "pbx_conformance.cli", "run", "--base-url", server.api_url]
+        command += ["--client-id", "stub-app", "--timeout", "3", "--report-dir", str(tmp_path)]
+        environment = {**os.environ, "PBX_CLIENT_SECRET": "stub-secret", "PBX_RATE": "0"}
+        process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while "PUT" not in server.methods() and time.monotonic() < deadline and process.poll() is None:
+                time.sleep(0.05)
+            assert "PUT" in server.methods(), process.communicate(timeout=5)
+            signalled = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=30)
+            took = time.monotonic() - signalled
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    assert process.returncode == 2, out + err
+    assert took < 10, took
+    line = one_line(err)
+    # The stub stored nothing (its PUT never answers), so the restore finds nothing to put back.
+    assert line.endswith("interrupted before the run finished; the client was restored"), line
