@@ -80,7 +80,7 @@ def suite(scratch: Path) -> tuple[float, int]:
         assert s.main is not None and s.other is not None and s.readonly is not None
         command = [str(BIN / "pbx-conformance"), "run", "--base-url", server.api_url, "--token-url", server.token_url]
         command += ["--client-id", s.main.client_id, "--other-client-id", s.other.client_id]
-        command += ["--readonly-client-id", s.readonly.client_id, "--seed", str(SEED)]
+        command += ["--readonly-client-id", s.readonly.client_id, "--seed", str(SEED), "--rate", "0"]
         command += ["--max-examples", str(MAX_EXAMPLES), "--report-dir", str(scratch / "suite")]
         environment = {
             **os.environ,

@@ -100,8 +100,12 @@ def _put(
     ctx: Context, operation: spec.Operation, body: dict[str, Any], client_id: str | int = "@me", **kwargs: Any
 ) -> httpx.Response:
     if ctx.no_writes:
-        raise Skipped("--no-writes: no PUT is sent")
-    return ctx.call(operation, client_id, json=body, **kwargs)
+        raise Skipped(ctx.no_writes_because)
+    response = ctx.call(operation, client_id, json=body, **kwargs)
+    denied = client_id != contract.ME or kwargs.get("identity") is not None
+    if denied and 200 <= response.status_code < 300 and ctx.on_unexpected_write is not None:
+        ctx.on_unexpected_write()  # a write the server should have denied: put the client back at once
+    return response
 
 
 def _changed_fields(before: Mapping[str, Any], after: Mapping[str, Any], ignore: Iterable[str] = ()) -> list[str]:
@@ -116,20 +120,27 @@ def _changed_fields(before: Mapping[str, Any], after: Mapping[str, Any], ignore:
 
 @scenario_check(spec.reads)
 def me_and_numeric_id_are_same_client(ctx: Context, operation: spec.Operation) -> None:
-    """`@me` and the client's own numeric id answer the same client."""
-    me = ctx.client(operation, "@me")
-    identity = spec.identity_field()
-    if identity not in me:
-        raise CheckFailed(f"@me answered a client without its {identity!r}", None)
-    response = ctx.call(operation, me[identity])
-    if response.status_code != 200:
-        raise CheckFailed(
-            f"@me answered client {me[identity]!r}, but that id answers {response.status_code} to the same token",
-            response,
-        )
-    if response.json() != me:
-        differing = _changed_fields(me, response.json())
-        raise CheckFailed(f"@me and id {me[identity]!r} answer different clients (fields {differing})", response)
+    """For every application the run has: `@me` and the client's own numeric id answer the same client."""
+    for application in (ctx.main, ctx.other, ctx.readonly):
+        if application is None:
+            continue
+        me = ctx.client(operation, "@me", identity=application)
+        identity = spec.identity_field()
+        if identity not in me:
+            raise CheckFailed(f"@me answered a client without its {identity!r}", None)
+        response = ctx.call(operation, me[identity], identity=application)
+        if response.status_code != 200:
+            raise CheckFailed(
+                f"{application.name}: @me answered client {me[identity]!r}; expected that id to answer 200 to the "
+                f"same token, got {response.status_code}",
+                response,
+            )
+        if response.json() != me:
+            differing = _changed_fields(me, response.json())
+            raise CheckFailed(
+                f"{application.name}: @me and id {me[identity]!r} answer different clients (fields {differing})",
+                response,
+            )
 
 
 @scenario_check(spec.writes, writes=True)
@@ -234,6 +245,8 @@ def other_client_id_is_denied(ctx: Context, operation: spec.Operation) -> None:
     theirs = ctx.client(read, "@me", identity=ctx.other)
     if operation.method == "GET":
         response = ctx.call(operation, other_id)
+    elif ctx.other_write_blocked is not None:
+        raise Skipped(ctx.other_write_blocked)
     else:
         name = _first_free_text()
         # Their own current value: even a server that wrongly accepts it changes nothing.
@@ -263,7 +276,7 @@ def invalid_token_is_rejected(ctx: Context, operation: spec.Operation) -> None:
     body = None
     if operation.method == "PUT":
         if ctx.no_writes:
-            raise Skipped("--no-writes: no PUT is sent")
+            raise Skipped(ctx.no_writes_because)
         name = _first_free_text()
         body = {name: ctx.client(spec.read_of(operation)).get(name)}
     # A real token with a character in front: unknown to the server, yet the report can show it as
@@ -309,6 +322,8 @@ def rate_limit_remaining_decreases(ctx: Context, operation: spec.Operation) -> N
 
 
 def _token_form(ctx: Context, **changes: str | None) -> dict[str, str]:
+    if ctx.main.credentials is None:
+        raise Skipped(f"a ready token was given (${ctx.main.variable}): the suite does not use the token endpoint")
     form = {
         "grant_type": "client_credentials",
         "client_id": ctx.main.credentials.client_id,
@@ -350,7 +365,7 @@ def token_endpoint_issues_a_token(ctx: Context, operation: spec.Operation) -> No
 @scenario_check(spec.token_endpoint)
 def token_endpoint_rejects_wrong_secret(ctx: Context, operation: spec.Operation) -> None:
     """A known App ID with a wrong App Secret gets 401 `invalid_client` and no token."""
-    wrong = ctx.main.credentials.client_secret + "-wrong"
+    wrong = _token_form(ctx)["client_secret"] + "-wrong"
     response = ctx.token_request(_token_form(ctx, client_secret=wrong))
     _expect_token_error(response, {(401, "invalid_client")}, "a wrong App Secret")
 
@@ -374,3 +389,101 @@ def token_endpoint_rejects_missing_parameters(ctx: Context, operation: spec.Oper
     ):
         response = ctx.token_request(_token_form(ctx, **changes))
         _expect_token_error(response, {(400, "invalid_request"), (401, "invalid_client")}, what)
+
+
+# --- every promise, every field, every application ---------------------------------------------------
+
+
+@scenario_check(spec.writes, writes=True)
+def every_writable_field_round_trips(ctx: Context, operation: spec.Operation) -> None:
+    """Every writable field (not a sample) takes the values at the edges of its schema, `null` where nullable:
+    the PUT answers 200 showing the value, and a later GET through the other path returns the same."""
+    other_read = spec.other_read(operation)
+    problems: list[tuple[str, httpx.Response]] = []
+    for name in sorted(contract.writable_fields()):
+        for value in spec.edge_values(name, operation.label):
+            sent = f"PUT {{{name!r}: {_short(value)}}}"
+            response = _put(ctx, operation, {name: value})
+            if response.status_code != 200:
+                problems.append((f"{sent}: expected 200, got {response.status_code}", response))
+                continue
+            answered = ctx.client_of(response).get(name)
+            if answered != value:
+                problems.append((f"{sent}: expected the answer to show it, got {_short(answered)}", response))
+                continue
+            later = ctx.call(other_read)
+            seen = ctx.client_of(later).get(name)
+            if seen != value:
+                problems.append(
+                    (
+                        f"{sent} answered it; expected a later GET {other_read.path} to show it, got {_short(seen)}",
+                        later,
+                    )
+                )
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        message, response = problems[0]
+        raise CheckFailed(message + more, response)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else f"{text[:40]}... ({len(text)} chars)"
+
+
+@scenario_check(spec.reads)
+def unknown_client_id_is_not_found(ctx: Context, operation: spec.Operation) -> None:
+    """An id that names no client, anything but a positive integer or `@me` included, answers 404
+    `client_not_found`."""
+    expected = spec.error_status(operation.label, 404)
+    for client_id in ("0", "-1", "not-a-client"):
+        response = ctx.call(operation, client_id)
+        _expect_error(response, 404, expected, f"GET with id {client_id!r}")
+
+
+@scenario_check(spec.writes, writes=True)
+def oversized_or_non_json_body_changes_nothing(ctx: Context, operation: spec.Operation) -> None:
+    """A body far over the documented size limit answers 413, a body that is not JSON-typed 415, and neither
+    changes anything."""
+    if ctx.no_writes:
+        raise Skipped(ctx.no_writes_because)
+    name = _first_free_text()
+    read = spec.read_of(operation)
+    before = ctx.client(read)
+    for what, expected, content, content_type in (
+        ("a 1 MiB body", 413, json.dumps({name: "x" * (1 << 20)}).encode(), "application/json"),
+        ("a text/plain body", 415, json.dumps({name: "plain"}).encode(), "text/plain"),
+    ):
+        response = ctx.send_body(operation, content, content_type)
+        if response.status_code != expected:
+            raise CheckFailed(f"{what}: expected {expected}, got {response.status_code}", response)
+    after_response = ctx.call(read)
+    changed = _changed_fields(before, ctx.client_of(after_response))
+    if changed:
+        raise CheckFailed(f"a refused body changed {changed}", after_response)
+
+
+# --- information, not a check ---------------------------------------------------------------------------
+
+
+def http_basic_at_the_token_endpoint(ctx: Context) -> str | None:
+    """Whether the token endpoint also takes the App ID and Secret as HTTP Basic (RFC 6749 2.3.1): the provider
+    documents form fields, so either answer is information for the report, never a failure."""
+    if ctx.main.credentials is None or ctx.no_token_probe:
+        return None
+    credentials = ctx.main.credentials
+    response = ctx.http.post(
+        ctx.token_url,
+        data={"grant_type": "client_credentials"},
+        auth=(credentials.client_id, credentials.client_secret),
+    )
+    ctx.results.request(spec.token_label())
+    try:
+        accepted = response.status_code == 200 and bool(response.json().get("access_token"))
+    except (ValueError, AttributeError):
+        accepted = False
+    verdict = "accepts" if accepted else "does not accept"
+    return (
+        f"information: the token endpoint {verdict} HTTP Basic client authentication "
+        f"(answered {response.status_code}); the provider documents form fields"
+    )

@@ -1,16 +1,21 @@
-"""`pbx-conformance run`: exit 0 when the server conforms, 1 when it does not, 2 when the run could not happen."""
+"""`pbx-conformance run`: exit 0 when the server conforms, 1 when it does not, 2 when the run could not happen.
+`pbx-conformance restore --from DIR`: 0 when every snapshotted client is as before, 1 when a field could not be
+put back, 2 when it could not run."""
 
 from __future__ import annotations
 
 import sys
 
-from pbx_conformance.run import COULD_NOT_RUN, CouldNotRun, execute
-from pbx_conformance.settings import UsageError, parser, settings_from
+from pbx_conformance.run import COULD_NOT_RUN, CouldNotRun, execute, restore_from
+from pbx_conformance.settings import UsageError, parser, restore_settings_from, settings_from
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return execute(settings_from(parser().parse_args(argv)))
+        namespace = parser().parse_args(argv)
+        if namespace.command == "restore":
+            return restore_from(restore_settings_from(namespace))
+        return execute(settings_from(namespace))
     except (UsageError, CouldNotRun) as error:
         print(f"pbx-conformance: could not run: {error}", file=sys.stderr)
         return COULD_NOT_RUN

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -10,8 +11,10 @@ import httpx
 import schemathesis
 
 from pbx_conformance import exchange, registry, spec
+from pbx_conformance.budget import Budget
 from pbx_conformance.oauth import TokenSource
 from pbx_conformance.results import Failure, Results
+from pbx_kit import contract
 
 NO_TOKEN = object()
 
@@ -50,8 +53,15 @@ class Context:
     other: TokenSource | None = None
     readonly: TokenSource | None = None
     no_writes: bool = False
-    # Set by the restore guard: called after a write the server should have refused but stored.
-    on_unexpected_write: Any = None
+    no_writes_because: str = "--no-writes: no PUT is sent"
+    # Leave out the HTTP Basic probe of the token endpoint (information only).
+    no_token_probe: bool = False
+    # Why no PUT may be sent to the other client (its snapshot failed): its write checks are skipped with it.
+    other_write_blocked: str | None = None
+    # Counts and paces every request; a 429 waits for the reset or stops the run.
+    budget: Budget = field(default_factory=lambda: Budget(max_requests=10**9, rate=None, quota_reserve="0"))
+    # Set by the run: called after a write the server should have refused but stored, to restore at once.
+    on_unexpected_write: Callable[[], object] | None = None
     # The exchanges of the check running now, for its report: a failure shows every step that led to it.
     trail: list[exchange.Exchange] = field(default_factory=list)
     _shown: dict[int, exchange.Exchange] = field(default_factory=dict)
@@ -70,6 +80,10 @@ class Context:
         error body schema) like every generated case."""
         source = identity or self.main
         response = self._send(operation, client_id, source, token, json)
+        while response.status_code == 429 and self.budget.after_response(429, response.headers):
+            # The quota is spent, never the server's failure: the budget waited for the reset; send it again.
+            self.results.request(operation.label)
+            response = self._send(operation, client_id, source, token, json)
         if token is None and response.status_code == 401:
             # The token may have expired on the server's clock: fetch a new one and try once more.
             self.results.request(operation.label)
@@ -99,6 +113,20 @@ class Context:
         self._shown[id(response)] = self.trail[-1]
         return response
 
+    def send_body(self, operation: spec.Operation, content: bytes, content_type: str) -> httpx.Response:
+        """A PUT of raw bytes with the main token (a body too large, or not JSON-typed), held to the response
+        checks like every call."""
+        headers = {"Accept": "application/json", "Content-Type": content_type}
+        headers["Authorization"] = f"Bearer {self.main.token()}"
+        response = self.http.request(
+            operation.method, operation.url(self.base_url, contract.ME), headers=headers, content=content
+        )
+        self.trail.append(exchange.from_httpx(response, authorization=f"Bearer ${self.main.variable}"))
+        self._shown[id(response)] = self.trail[-1]
+        self.results.request(operation.label)
+        self.hold_to_response_checks(operation.label, response, self.trail[-1])
+        return response
+
     def shown(self, response: httpx.Response | None) -> exchange.Exchange | None:
         """The exchange of a response this context sent, as the report shows it."""
         return None if response is None else self._shown.get(id(response))
@@ -108,6 +136,8 @@ class Context:
         self._shown = {}
 
     def token_request(self, form: dict[str, str]) -> httpx.Response:
+        if self.main.credentials is None:
+            raise Skipped(f"a ready token was given (${self.main.variable}): the suite does not use the token endpoint")
         response = self.http.post(self.token_url, data=form)
         secret = self.main.credentials.client_secret
         shown = {key: value.replace(secret, "${PBX_CLIENT_SECRET}") for key, value in form.items()}
@@ -156,7 +186,7 @@ class Context:
     def own_id(self, identity: TokenSource | None = None) -> Any:
         """The numeric id of the identity's client, read from `@me`."""
         identity = identity or self.main
-        key = identity.credentials.client_id
+        key = identity.variable
         if key not in self._client_ids:
             body = self.client(spec.reads()[0], "@me", identity=identity)
             self._client_ids[key] = body.get(spec.identity_field() or "")

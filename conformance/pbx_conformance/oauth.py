@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 from schemathesis import AuthContext, Case
 
+from pbx_conformance.preflight import explain_transport_error, token_problem
 from pbx_conformance.settings import Credentials
 
 # Refresh this many seconds before the token's `expires_in` runs out (a quarter of it for short-lived tokens),
@@ -39,8 +40,10 @@ class TokenSource:
     """Tokens of one application, fetched from the token endpoint and cached until shortly before expiry."""
 
     token_url: str
-    credentials: Credentials
+    # None for a ready token (--token): it is used as given and never fetched.
+    credentials: Credentials | None
     http: httpx.Client
+    ready: str | None = field(default=None, repr=False)
     _token: str | None = field(default=None, repr=False)
     _expires_at: float = 0.0
     lifetime: int = 3600
@@ -50,7 +53,16 @@ class TokenSource:
     on_request: Callable[[], None] | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    @property
+    def name(self) -> str:
+        """The application, as messages name it: its App ID, or the option of its ready token."""
+        if self.credentials is not None:
+            return self.credentials.client_id
+        return f"the ready token ${self.variable}"
+
     def token(self) -> str:
+        if self.ready is not None:
+            return self.ready
         with self._lock:
             if self._token is None or time.monotonic() >= self._expires_at:
                 self._token = self.fetch()
@@ -62,6 +74,8 @@ class TokenSource:
 
     def fetch(self) -> str:
         """A new token, or TokenRefused/Unreachable with a one-line reason that never holds the secret."""
+        if self.ready is not None or self.credentials is None:
+            return self.ready or ""
         form = {
             "grant_type": "client_credentials",
             "client_id": self.credentials.client_id,
@@ -70,19 +84,13 @@ class TokenSource:
         try:
             response = self.http.post(self.token_url, data=form)
         except httpx.HTTPError as exc:
-            raise Unreachable(f"token endpoint {self.token_url} unreachable: {type(exc).__name__}") from None
+            raise Unreachable(explain_transport_error(exc, self.token_url, self.http.timeout.read or 0)) from None
         if self.on_request is not None:
             self.on_request()
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code != 200 or not isinstance(body, dict) or not body.get("access_token"):
-            error = body.get("error") if isinstance(body, dict) else None
-            raise TokenRefused(
-                f"token endpoint refused App ID {self.credentials.client_id!r}: "
-                f"HTTP {response.status_code}{f' {error}' if error else ''}"
-            )
+        problem = token_problem(response, self.token_url)
+        if problem is not None:
+            raise TokenRefused(f"App ID {self.credentials.client_id!r}: {problem}")
+        body = response.json()
         expires_in = body.get("expires_in")
         if isinstance(expires_in, int) and expires_in > 0:
             self.lifetime = expires_in

@@ -167,7 +167,7 @@ def run_scenario_checks(ctx: Context, stop: Callable[[], bool] = lambda: False) 
                 return
             ctx.start_trail()
             if scenario.writes and ctx.no_writes:
-                ctx.results.skipped(operation.label, scenario.name, "--no-writes: no PUT is sent")
+                ctx.results.skipped(operation.label, scenario.name, ctx.no_writes_because)
                 continue
             try:
                 scenario.function(ctx, operation)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import html
 import json
+import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from pbx_conformance import exchange, spec
-from pbx_conformance.results import Results, Verdict
+from pbx_conformance.results import Failure, Results, Verdict
+from pbx_kit import contract
 
 if TYPE_CHECKING:
     from pbx_conformance.baseline import Deviation
+    from pbx_conformance.budget import Budget
     from pbx_conformance.restore import RestoreReport
     from pbx_conformance.settings import Settings
 
@@ -58,6 +62,7 @@ def document(
     restored: RestoreReport | None,
     unused: list[Deviation],
     duration: float,
+    budget: Budget | None = None,
 ) -> dict[str, Any]:
     verdicts = results.verdicts()
     return {
@@ -76,7 +81,10 @@ def document(
                 "readonly": settings.readonly.client_id if settings.readonly else None,
             },
             "baseline": str(settings.baseline) if settings.baseline else None,
+            "timeout": settings.timeout,
+            "strict": settings.strict,
         },
+        "budget": budget.to_dict() if budget is not None else None,
         "summary": {verdict.value: verdicts.get(verdict, 0) for verdict in Verdict},
         "requests": sum(results.requests.values()),
         "requests_by_operation": dict(results.requests),
@@ -95,11 +103,16 @@ def document(
             }
             for (operation, check), cell in sorted(results.cells.items())
         ],
-        "failures": [failure.to_dict() for failure in results.failures],
+        "failures": [
+            {**failure.to_dict(), "reproduce": reproduction(failure, token_commands(settings))}
+            for failure in results.failures
+        ],
+        "token_commands": token_commands(settings),
         "failed_checks": sorted(results.failed_checks()),
         "restore": restored.to_dict() if restored else None,
         "baseline_unused": [deviation.describe() for deviation in unused],
         "notes": results.notes + [f"baseline entry matched nothing: {d.describe()}" for d in unused],
+        "warnings": results.warnings,
         "errors": results.errors,
     }
 
@@ -124,10 +137,18 @@ def console(document: dict[str, Any], results: Results) -> str:
     for failure in results.failures:
         mark = "accepted" if failure.accepted_because else "FAILED"
         out.append(f"{mark}: {failure.check} on {failure.operation}: {_first_line(failure.message)}")
-        if failure.curl():
-            out.append(f"    reproduce: {failure.curl()}")
+        out += [f"    reproduce: {step}" for step in reproduction(failure, document.get("token_commands", {}))]
     for note in document["notes"] + [f"error: {error}" for error in document["errors"]]:
         out.append(note)
+    out += [f"warning: {warning}" for warning in document.get("warnings", [])]
+    restored = document.get("restore")
+    if restored and restored["changed"]:
+        out.append(
+            f"restore: changed {', '.join(restored['changed'])}; restored {', '.join(restored['restored']) or 'none'}"
+        )
+    for entry in (restored or {}).get("clients", []):
+        for field in entry["not_restored"]:
+            out.append(f"NOT RESTORED: client {entry['client_id']} {_left_changed(field)}")
     counts = document["summary"]
     out.append(
         f"{document['verdict'].upper()}: {counts['failed']} failed, {counts['accepted']} accepted, "
@@ -230,9 +251,9 @@ def as_html(document: dict[str, Any], results: Results) -> str:
             parts.append(
                 f"<details><summary>Every step, in order ({len(failure.steps)})</summary><ol>{steps}</ol></details>"
             )
-        reproduction = failure.curl()
-        if reproduction:
-            parts.append(f"<h4>Reproduce (one line)</h4><pre>{e(reproduction)}</pre>")
+        lines = reproduction(failure, document.get("token_commands", {}))
+        if lines:
+            parts.append(f"<h4>Reproduce (token first, then the call)</h4><pre>{e(chr(10).join(lines))}</pre>")
         mark = "accepted" if failure.accepted_because else "failed"
         summary = f"[{mark}] {failure.check} — {failure.operation}" + (
             f" ({failure.phase} phase)" if failure.phase else ""
@@ -240,6 +261,7 @@ def as_html(document: dict[str, Any], results: Results) -> str:
         failures.append(f"<details open><summary>{e(summary)}</summary>{''.join(parts)}</details>")
     skips = "".join(f"<li>{e(c)} on {e(o)}: {e(b)}</li>" for c, o, b in _skips(results))
     notes = "".join(f"<li>{e(n)}</li>" for n in document["notes"] + document["errors"])
+    warnings = "".join(f"<li>{e(w)}</li>" for w in document.get("warnings", []))
     counts = document["summary"]
     verdict = e(document["verdict"])
     return f"""<!doctype html>
@@ -249,13 +271,73 @@ def as_html(document: dict[str, Any], results: Results) -> str:
 <p>Server <code>{e(document["base_url"])}</code>, seed <code>{document["seed"]}</code>,
 {document["requests"]} requests, {document["generated_cases"]} generated cases, {document["duration"]:.1f}s.
 {counts["failed"]} failed, {counts["accepted"]} accepted, {counts["passed"]} passed, {counts["skipped"]} skipped.
-To reproduce a request, fetch a token and <code>export PBX_TOKEN=...</code>.</p>
+{e(document.get("could_not_finish") or "")}
+Each reproduction fetches its token first: <code>export PBX_CLIENT_SECRET=...</code> (and the other
+applications' secrets) before running it.</p>
 <h2>Operation by check</h2><table><tr><th>check</th>{head}</tr>{"".join(rows)}</table>
 <h2>Failures</h2>{"".join(failures) or "<p>None.</p>"}
 <h2>Skipped</h2><ul>{skips or "<li>None.</li>"}</ul>
+<h2>Restore</h2>{_restore_html(document.get("restore"))}
+<h2>Warnings</h2><ul>{warnings or "<li>None.</li>"}</ul>
 <h2>Notes</h2><ul>{notes or "<li>None.</li>"}</ul>
 </body></html>
 """
+
+
+def _restore_html(restored: dict[str, Any] | None) -> str:
+    """What the run changed on each client and whether it was put back, as the JSON's `restore` says."""
+    e = html.escape
+    if restored is None:
+        return "<p>Nothing was written (--no-writes, or no snapshot could be taken).</p>"
+    rows = []
+    for entry in restored["clients"]:
+        left = "; ".join(_left_changed(field) for field in entry["not_restored"]) or entry["error"]
+        rows.append(
+            f"<tr><td>{e(str(entry['client_id']))} ({e(entry['role'])})</td>"
+            f"<td>{e(', '.join(entry['changed']) or '-')}</td><td>{e(', '.join(entry['restored']) or '-')}</td>"
+            f"<td class='{'failed' if left else 'passed'}'>{e(left or 'none')}</td></tr>"
+        )
+    where = f"<p>Snapshot: <code>{e(restored['snapshot'])}</code></p>" if restored.get("snapshot") else ""
+    return (
+        f"{where}<table><tr><th>client</th><th>changed by the run</th><th>put back</th><th>NOT put back</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
+def _left_changed(field: dict[str, Any]) -> str:
+    original = json.dumps(field["original"], ensure_ascii=False)
+    return f"{field['field']}: was {original}, now {json.dumps(field['current'], ensure_ascii=False)}"
+
+
+def reproduction(failure: Failure, token_commands: dict[str, str]) -> list[str]:
+    """How to reproduce a failure: the token request of each application its calls use, then the calls."""
+    calls = failure.curl()
+    if not calls:
+        return []
+    tokens = [command for variable, command in token_commands.items() if re.search(rf"\$\{{?{variable}\b", calls)]
+    return [*tokens, calls]
+
+
+def token_commands(settings: Settings) -> dict[str, str]:
+    """A shell line per application that exports its token, the secret read from a variable, never written."""
+    if settings.base_url is None:
+        return {}
+    token_url = settings.token_url or contract.token_url(settings.base_url)
+    commands = {}
+    for variable, secret, credentials in (
+        ("PBX_TOKEN", "PBX_CLIENT_SECRET", settings.main),
+        ("PBX_OTHER_TOKEN", "PBX_OTHER_CLIENT_SECRET", settings.other),
+        ("PBX_READONLY_TOKEN", "PBX_READONLY_CLIENT_SECRET", settings.readonly),
+    ):
+        if credentials is None:
+            continue
+        commands[variable] = (
+            f"export {variable}=$(curl -s {shlex.quote(token_url)} -d grant_type=client_credentials "
+            f'-d client_id={shlex.quote(credentials.client_id)} -d client_secret="${secret}" '
+            "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')"
+        )
+    return commands
 
 
 def _exchange_html(x: exchange.Exchange, title: str | None) -> str:

@@ -80,6 +80,8 @@ class Results:
     cases_by_phase: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # What a person should know that fails nothing (undocumented response fields without --strict).
+    warnings: list[str] = field(default_factory=list)
     # Digest of every generated case (method, URL, body) in order: the same seed against the same server
     # gives the same digest.
     fingerprint: hashlib._Hash = field(default_factory=hashlib.sha256)
@@ -103,6 +105,10 @@ class Results:
         cell = self.cell(operation, check)
         if cell.skipped_because is None:
             cell.skipped_because = because
+
+    def warn(self, warning: str) -> None:
+        if warning not in self.warnings:
+            self.warnings.append(warning)
 
     def request(self, operation: str, count: int = 1) -> None:
         self.requests[operation] += count

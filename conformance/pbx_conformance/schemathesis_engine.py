@@ -8,7 +8,8 @@ the console output: its events carry every case, check result and request/respon
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,9 +21,11 @@ from schemathesis.core.result import Ok
 from schemathesis.core.transport import Response
 from schemathesis.engine import Status, events
 from schemathesis.hooks import HookContext
+from schemathesis.openapi.checks import JsonSchemaError
 from schemathesis.schemas import BaseSchema
 
 from pbx_conformance import exchange, registry, spec
+from pbx_conformance.budget import Budget, StopRun
 from pbx_conformance.oauth import TokenSource, refresh_after, schemathesis_provider
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.settings import PHASES, Settings
@@ -63,13 +66,17 @@ def config_document(settings: Settings, base_url: str, seed: int) -> dict[str, A
         "hooks": schemathesis_hooks.__name__,
         # Reports carry the request; let schemathesis hide credentials in its own messages as well.
         "output": {"sanitization": {"enabled": True}},
+        # A server that never answers costs --timeout per request, not a hung run.
+        "request-timeout": settings.timeout,
     }
     if settings.max_time is not None:
         document["max-time"] = settings.max_time
     return document
 
 
-def load(settings: Settings, base_url: str, seed: int, source: TokenSource, results: Results) -> BaseSchema:
+def load(
+    settings: Settings, base_url: str, seed: int, source: TokenSource, results: Results, budget: Budget
+) -> BaseSchema:
     config = schemathesis.Config.from_dict(config_document(settings, base_url, seed))
     schema: BaseSchema = schemathesis.openapi.from_path(contract.spec_path(), config=config)
     for path in spec.foreign_paths():
@@ -77,11 +84,21 @@ def load(settings: Settings, base_url: str, seed: int, source: TokenSource, resu
         schema = schema.exclude(path=path)
     if settings.no_writes:
         schema = schema.include(method="GET")
+
+    def filter_failure(context: HookContext, failure: Failure_, case: Case[Any], response: Response) -> bool:
+        if not settings.strict and is_undocumented_field(failure):
+            # A field the contract does not describe: a warning by default, a failure with --strict.
+            results.warn(f"{case.operation.label}: answered a field the contract does not describe ({failure.title})")
+            return False
+        return keep_failure(failure, case, response)
+
     schema.hook(filter_failure)
 
-    def after_call(context: HookContext, case: Case[Any], response: Any) -> None:
+    def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
         # Counted as they go out, so an interrupted run still reports every request it sent.
         results.request(case.operation.label)
+        with contextlib.suppress(StopRun):  # a 429 that does not fit --max-time: the engine stops at its next event
+            budget.after_response(response.status_code, {k: v[0] for k, v in response.headers.items() if v})
 
     schema.hook(after_call)
     # Refresh a little before the token expires; a 401 also makes schemathesis fetch a new one and replay.
@@ -89,12 +106,24 @@ def load(settings: Settings, base_url: str, seed: int, source: TokenSource, resu
     return schema
 
 
-def filter_failure(context: HookContext, failure: Failure_, case: Case[Any], response: Response) -> bool:
-    """Keep a "schema-violating request accepted" failure only if the contract itself rejects what was sent.
+def is_undocumented_field(failure: Failure_) -> bool:
+    """A response-schema failure that is only about a property the schema does not list."""
+    path = list(getattr(failure, "schema_path", []) or [])
+    return isinstance(failure, JsonSchemaError) and bool(path) and path[-1] in UNDOCUMENTED_FIELD_KEYWORDS
+
+
+UNDOCUMENTED_FIELD_KEYWORDS = ("additionalProperties", "unevaluatedProperties")
+
+
+def keep_failure(failure: Failure_, case: Case[Any], response: Response) -> bool:
+    """Drop failures on a 429; keep a "schema-violating request accepted" failure only if the contract itself
+    rejects what was sent.
 
     Schemathesis 4.32 now and then labels a valid body negative (seen: `null` for the nullable
     `email`, whose `format: email` applies to strings only); a server that accepts it is right.
     """
+    if response.status_code == 429:
+        return False  # the account's quota, never the server's failure (the budget waits or stops the run)
     if not isinstance(failure, AcceptedNegativeData) or "in body" not in failure.message:
         return True
     validator = spec.request_body_validator(case.operation.label)
@@ -103,20 +132,46 @@ def filter_failure(context: HookContext, failure: Failure_, case: Case[Any], res
     return not validator.is_valid(case.body)
 
 
-def run(schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None = None) -> None:
+def run(
+    schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None = None, budget: Budget | None = None
+) -> None:
     """Execute every enabled phase and fold each finished scenario into `results`."""
-    with registry.registered_with_schemathesis():
-        _run(schema, results, on_stream)
+    with registry.registered_with_schemathesis(), _budget_held(budget):
+        _run(schema, results, on_stream, budget)
     for label in _labels(schema):
         for name, why in unrunnable_checks().items():
             results.skipped(label, name, why)
 
 
-def _run(schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None) -> None:
+@contextlib.contextmanager
+def _budget_held(budget: Budget | None) -> Iterator[None]:
+    """The budget's hard cap, pace and quota reserve hold for schemathesis's requests too, for this run only
+    (`before_call` is a global hook in schemathesis): a StopRun keeps the request from going out, and the
+    engine is stopped at its next event."""
+    if budget is None:
+        yield
+        return
+
+    def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
+        budget.before_request()
+
+    schemathesis.hook(before_call)
+    try:
+        yield
+    finally:
+        schemathesis.hooks.unregister(before_call)
+
+
+def _run(schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None, budget: Budget | None) -> None:
     stream = engine.from_schema(schema).execute()
     if on_stream is not None:
         on_stream(stream)
     for event in stream:
+        if budget is not None and budget.stopped is not None:
+            # Out of budget or quota: what the engine reports from here on is the stop, not the server.
+            stream.stop()
+            if not isinstance(event, events.ScenarioFinished):
+                continue
         if isinstance(event, events.ScenarioFinished):
             _fold(event, results)
         elif isinstance(event, events.NonFatalError):

@@ -12,6 +12,13 @@ from pbx_kit import contract
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 ENV_PREFIX = "PBX_"
+# Decisions where the issue leaves the numbers open: a few seconds per request; room for the ~800 requests of a
+# default run and its restore; a gentle pace against a named server; a fifth of the hourly quota left to the
+# client's real integrations.
+DEFAULT_TIMEOUT = 5.0
+DEFAULT_MAX_REQUESTS = 2000
+DEFAULT_RATE = 10.0
+DEFAULT_QUOTA_RESERVE = "20%"
 
 
 class UsageError(Exception):
@@ -41,6 +48,20 @@ class Settings:
     baseline: Path | None
     no_writes: bool
     workers: int = 1
+    # Ready tokens, for targets whose token endpoint the suite cannot reach: used instead of fetching one.
+    token: str | None = field(default=None, repr=False)
+    other_token: str | None = field(default=None, repr=False)
+    readonly_token: str | None = field(default=None, repr=False)
+    # Seconds any one request may take before it counts as unanswered.
+    timeout: float = DEFAULT_TIMEOUT
+    # Hard cap on every request the run sends, token requests and the restore included.
+    max_requests: int = DEFAULT_MAX_REQUESTS
+    # Requests per second at most; None: no limit (the local emulator).
+    rate: float | None = None
+    # Stop before X-RateLimit-Remaining falls below this: a share of X-RateLimit-Limit ("20%") or a count ("50").
+    quota_reserve: str = DEFAULT_QUOTA_RESERVE
+    # Undocumented response fields fail the run instead of being a warning.
+    strict: bool = False
 
     @property
     def targets_emulator(self) -> bool:
@@ -64,12 +85,25 @@ OPTIONS: list[tuple[str, dict[str, str]]] = [
     ("--other-client-secret", {"help": "its App Secret"}),
     ("--readonly-client-id", {"help": 'App ID of a "Call API" application of the same client'}),
     ("--readonly-client-secret", {"help": "its App Secret"}),
-    ("--report-dir", {"help": "write junit.xml, report.json and report.html here"}),
+    ("--token", {"help": "a ready access token of the --client-id application, instead of fetching one"}),
+    ("--other-token", {"help": "a ready access token of the --other-client-id application"}),
+    ("--readonly-token", {"help": "a ready access token of the --readonly-client-id application"}),
+    ("--report-dir", {"help": "write the snapshot, junit.xml, report.json and report.html here"}),
     ("--seed", {"help": "seed of the generated cases (same seed, same server: same cases)"}),
     ("--max-examples", {"help": "cases per operation in the fuzzing and stateful phases (default 25)"}),
     ("--max-time", {"help": "seconds the schemathesis phases may take in all (default: no limit)"}),
     ("--phases", {"help": f"comma-separated schemathesis phases (default {','.join(PHASES)})"}),
     ("--baseline", {"help": "YAML file of accepted deviations (see the README)"}),
+    ("--timeout", {"help": f"seconds one request may take (default {DEFAULT_TIMEOUT:g})"}),
+    ("--max-requests", {"help": f"most requests the run sends, all included (default {DEFAULT_MAX_REQUESTS})"}),
+    ("--rate", {"help": f"most requests per second (default {DEFAULT_RATE:g} against --base-url, 0: no limit)"}),
+    (
+        "--quota-reserve",
+        {
+            "help": "stop before X-RateLimit-Remaining falls below N, or N%% of the limit "
+            f"(default {DEFAULT_QUOTA_RESERVE.replace('%', '%%')})"
+        },
+    ),
 ]
 
 
@@ -103,7 +137,36 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help=f"send no PUT at all; the writing checks are reported skipped [{env_name('--no-writes')}]",
     )
+    run.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help=f"fail on response fields the contract does not describe (default: a warning) [{env_name('--strict')}]",
+    )
+    restore = commands.add_parser(
+        "restore",
+        help="put back every client a run snapshotted (a run that was killed, a machine that died)",
+        description="Put back every client whose snapshot a run wrote to its report folder. Idempotent.",
+    )
+    restore.add_argument("--from", dest="from_dir", required=True, help="the report folder of the run")
+    for option, kwargs in OPTIONS:
+        if option in RESTORE_OPTIONS:
+            restore.add_argument(option, default=None, help=f"{kwargs['help']} [{env_name(option)}]")
     return root
+
+
+# What `restore` needs: where the server is (default: the snapshot's) and the identities that can write.
+RESTORE_OPTIONS = {
+    "--base-url",
+    "--token-url",
+    "--client-id",
+    "--client-secret",
+    "--token",
+    "--other-client-id",
+    "--other-client-secret",
+    "--other-token",
+    "--timeout",
+}
 
 
 def _value(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -> str | None:
@@ -142,14 +205,36 @@ def _flag(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -
     return environ.get(env_name(option), "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(text: str | None, option: str, *, minimum: float) -> float | None:
+    if text is None:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise UsageError(f"{option} must be a number, got {text!r}") from None
+    if number < minimum:
+        raise UsageError(f"{option} must be at least {minimum:g}, got {text}")
+    return number
+
+
+def _quota_reserve(text: str | None) -> str:
+    if text is None:
+        return DEFAULT_QUOTA_RESERVE
+    number = text.strip().removesuffix("%")
+    if not number.isdigit() or (text.strip().endswith("%") and int(number) > 100):
+        raise UsageError(f"--quota-reserve takes a count (50) or a share of the limit (20%), got {text!r}")
+    return text.strip()
+
+
 def settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None = None) -> Settings:
     """The run's settings from parsed options, falling back to environment variables."""
     environ = dict(os.environ if environ is None else environ)
     base_url = _value(namespace, "--base-url", environ)
     main = _credentials(namespace, environ, "", "--client-id/--client-secret")
-    if base_url is not None and main is None:
-        raise UsageError("--client-id and --client-secret are required with --base-url")
-    if base_url is None and main is not None:
+    token = _value(namespace, "--token", environ)
+    if base_url is not None and main is None and token is None:
+        raise UsageError("--client-id and --client-secret (or a ready --token) are required with --base-url")
+    if base_url is None and (main is not None or token is not None):
         raise UsageError("--base-url is required with --client-id (leave both out to test the local emulator)")
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise UsageError(f"--base-url must be an http:// or https:// URL, got {base_url!r}")
@@ -175,4 +260,57 @@ def settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None 
         phases=phases,
         baseline=Path(baseline) if baseline else None,
         no_writes=_flag(namespace, "--no-writes", environ),
+        token=token,
+        other_token=_value(namespace, "--other-token", environ),
+        readonly_token=_value(namespace, "--readonly-token", environ),
+        timeout=_number(_value(namespace, "--timeout", environ), "--timeout", minimum=0.1) or DEFAULT_TIMEOUT,
+        max_requests=_integer(_value(namespace, "--max-requests", environ), "--max-requests", minimum=10)
+        or DEFAULT_MAX_REQUESTS,
+        rate=_rate(_value(namespace, "--rate", environ), against_emulator=base_url is None),
+        quota_reserve=_quota_reserve(_value(namespace, "--quota-reserve", environ)),
+        strict=_flag(namespace, "--strict", environ),
+    )
+
+
+def _rate(text: str | None, *, against_emulator: bool) -> float | None:
+    rate = _number(text, "--rate", minimum=0)
+    if rate is None:
+        # The emulator the suite starts itself is nobody's production: no pace.
+        return None if against_emulator else DEFAULT_RATE
+    return rate or None
+
+
+@dataclass(frozen=True)
+class RestoreSettings:
+    """What `pbx-conformance restore` is asked to do: put back the clients a run's snapshot holds."""
+
+    from_dir: Path
+    base_url: str | None
+    token_url: str | None
+    main: Credentials | None
+    token: str | None = field(repr=False)
+    other: Credentials | None
+    other_token: str | None = field(repr=False)
+    timeout: float
+
+
+def restore_settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None = None) -> RestoreSettings:
+    environ = dict(os.environ if environ is None else environ)
+    from_dir = Path(namespace.from_dir)
+    if not from_dir.is_dir():
+        raise UsageError(f"--from: no such folder {str(from_dir)!r} (the --report-dir of the run)")
+    main = _credentials(namespace, environ, "", "--client-id/--client-secret")
+    token = _value(namespace, "--token", environ)
+    if main is None and token is None:
+        raise UsageError("--client-id and --client-secret (or a ready --token) are needed to write the client back")
+    base_url = _value(namespace, "--base-url", environ)
+    return RestoreSettings(
+        from_dir=from_dir,
+        base_url=base_url.rstrip("/") if base_url else None,
+        token_url=_value(namespace, "--token-url", environ),
+        main=main,
+        token=token,
+        other=_credentials(namespace, environ, "other-", "--other-client-id/--other-client-secret"),
+        other_token=_value(namespace, "--other-token", environ),
+        timeout=_number(_value(namespace, "--timeout", environ), "--timeout", minimum=0.1) or DEFAULT_TIMEOUT,
     )

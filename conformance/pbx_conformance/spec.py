@@ -221,3 +221,70 @@ def request_body_validator(label: str) -> contract.SchemaValidator | None:
     if media is None:
         return None
     return contract.schema_validator(media["schema"])
+
+
+# Text at the edge of a free-text field: as long as `maxLength` allows, in non-ASCII letters and symbols.
+EDGE_TEXT = "Zürich Ωmega 東京 ☎ Łódź "
+
+
+def edge_values(name: str, label: str) -> list[Any]:
+    """Values at the edges of what a writable field's schema allows, each valid for the operation's body:
+    the longest non-ASCII text, an integer's bounds, each enum value, the longest time zone, the document's
+    own example for a patterned field, and `null` where nullable."""
+    schema = field_schemas()[name]
+    types = _types(schema) - {"null"}
+    candidates: list[Any] = []
+    if "enum" in schema:
+        candidates += list(schema["enum"])
+    elif "integer" in types:
+        low, high = contract.integer_range(schema) or (None, None)
+        candidates += [schema.get("maximum", high), schema.get("minimum", low)]
+    elif "boolean" in types:
+        candidates += [True, False]
+    elif schema.get("format") == formats.TIME_ZONE_FORMAT:
+        candidates.append(max(formats.time_zones(), key=lambda zone: (len(zone), zone)))
+    elif schema.get("format") == "email":
+        candidates.append(_longest_email(int(schema.get("maxLength", 254))))
+    elif "pattern" in schema:
+        candidates.append(_example_client().get(name))
+    elif "string" in types:
+        length = int(schema.get("maxLength", 1024))
+        text = (EDGE_TEXT * (length // len(EDGE_TEXT) + 1))[:length]
+        candidates.append(text[:-1] + "x" if text.endswith(" ") else text)  # no trailing space a server may trim
+    if contract.is_nullable(schema):
+        candidates.append(None)
+    validator = request_body_validator(label)
+    valid = [value for value in candidates if validator is None or validator.is_valid({name: value})]
+    unique: list[Any] = []
+    for value in valid:
+        if value not in unique:
+            unique.append(value)
+    return unique
+
+
+def _longest_email(length: int) -> str:
+    """An address as long as `length` allows within RFC 5321's limits (64-character local part, 63-character
+    labels)."""
+    local = "q" * 64
+    domain = "example.com"
+    while len(local) + 1 + len(domain) + 64 <= length:
+        domain = "d" * 63 + "." + domain
+    return f"{local}@{domain}"
+
+
+@cache
+def _example_client() -> dict[str, Any]:
+    """The client the document's examples give (the `200` example of the first read)."""
+    for example in contract.load_document()["components"].get("examples", {}).values():
+        value = example.get("value")
+        if isinstance(value, dict) and contract.validator("Client").is_valid(value):
+            return dict(value)
+    return {}
+
+
+def error_status(label: str, status: int) -> str | None:
+    """The `status` an error response must carry, when its schema fixes one (`const`), such as the 404's."""
+    schema = contract.deref(response_schema(label, status) or {})
+    node = contract.deref(schema.get("properties", {}).get("status", {}))
+    const = node.get("const") if isinstance(node, dict) else None
+    return str(const) if const is not None else None

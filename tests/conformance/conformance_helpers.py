@@ -50,6 +50,10 @@ def settings_for(server, report_dir: Path, **changes) -> Settings:
 
 def run_suite(server, report_dir: Path, **changes) -> Outcome:
     out = io.StringIO()
-    code = run.execute(settings_for(server, report_dir, **changes), out)
+    try:
+        code = run.execute(settings_for(server, report_dir, **changes), out)
+    except run.CouldNotRun as reason:  # exit 2: the reports are written first, the reason is the CLI's one line
+        code = run.COULD_NOT_RUN
+        out.write(f"could not run: {reason}\n")
     document = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
     return Outcome(code, document, out.getvalue(), report_dir)

@@ -19,9 +19,15 @@ FAULT_BREAKS: dict[str, tuple[str, set[str]]] = {
     "wrong-type": ("response_schema_conformance", set()),
     "no-auth": ("invalid_token_is_rejected", set()),
     "leak-other-client": ("other_client_id_is_denied", set()),
-    "put-not-stored": ("put_is_persisted_and_keeps_unsent_fields", {"write_is_visible_through_other_path"}),
+    "put-not-stored": (
+        "put_is_persisted_and_keeps_unsent_fields",
+        {"write_is_visible_through_other_path", "every_writable_field_round_trips"},
+    ),
     "read-only-writable": ("read_only_fields_cannot_be_changed", {"negative_data_rejection"}),
-    "stale-alias": ("write_is_visible_through_other_path", {"put_is_persisted_and_keeps_unsent_fields"}),
+    "stale-alias": (
+        "write_is_visible_through_other_path",
+        {"put_is_persisted_and_keeps_unsent_fields", "every_writable_field_round_trips"},
+    ),
     "me-wrong-client": ("me_and_numeric_id_are_same_client", set()),
     "validation-422": (
         "status_code_conformance",
