@@ -1,15 +1,17 @@
 """The contract served as a document, the interactive API browser (Swagger UI 5 from swagger-ui-py), and beside
 it the reference `make docs` builds (pbx_kit.reference: Redoc, provenance, cURL and Python samples).
 
-The served document is openapi.yaml with one change: `servers` names this emulator's own origin, so the
-browser's "Try it out" and its Authorize (the relative tokenUrl, resolved against that server) call
-the emulator rather than the provider.
+The served document is openapi.yaml with one change: every `servers` names this emulator's own origin (the
+document's, and a path's own, such as the token endpoint's on the host's root), so the browser's "Try it out"
+and its Authorize (the relative tokenUrl, resolved against that server) call the emulator rather than the
+provider.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from starlette.concurrency import run_in_threadpool
@@ -25,8 +27,27 @@ REFERENCE_NAME = "reference"
 
 
 def served_document(document: dict[str, Any], origin: str, base: str) -> dict[str, Any]:
-    """The contract as this emulator serves it: its own origin as the only server."""
-    return {**document, "servers": [{"url": origin + base, "description": "This emulator."}]}
+    """The contract as this emulator serves it: its own origin as the only server, for the API and for each path
+    or operation that names servers of its own (the token endpoint, on the host's root)."""
+    paths = {path: _served_here(item, origin) for path, item in document.get("paths", {}).items()}
+    return {**document, "servers": [{"url": origin + base, "description": "This emulator."}], "paths": paths}
+
+
+def _served_here(item: dict[str, Any], origin: str) -> dict[str, Any]:
+    """A path item (or operation) whose own `servers` point at this origin, the path each server names kept."""
+    served: dict[str, Any] = {
+        key: _served_here(value, origin) if key in _METHODS and isinstance(value, dict) else value
+        for key, value in item.items()
+    }
+    if "servers" in served:
+        served["servers"] = [
+            {"url": origin + urlsplit(str(server["url"])).path.rstrip("/"), "description": "This emulator."}
+            for server in served["servers"]
+        ]
+    return served
+
+
+_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 
 
 def routes(document: dict[str, Any], base: str, spec_name: str, explorer_name: str) -> list[BaseRoute]:

@@ -8,6 +8,7 @@ import httpx
 import yaml
 
 from pbx_emulator.testing import RunningEmulator
+from pbx_kit import contract
 from pbx_kit.contract import load_document
 from tests.emulator.emulator_helpers import API_BASE
 
@@ -19,7 +20,20 @@ def test_the_served_contract_is_openapi_yaml_with_this_emulator_as_server(shared
     served = yaml.safe_load(response.text)
     assert served["servers"] == [{"url": shared_emulator.api_url, "description": "This emulator."}]
     original = dict(load_document())
-    assert {k: v for k, v in served.items() if k != "servers"} == {k: v for k, v in original.items() if k != "servers"}
+    assert {k: v for k, v in served.items() if k not in {"servers", "paths"}} == {
+        k: v for k, v in original.items() if k not in {"servers", "paths"}
+    }
+    # A path with servers of its own (the token endpoint, on the host's root) is served by this emulator too.
+    token_path = contract.token_path()
+    assert served["paths"][token_path]["servers"] == [{"url": shared_emulator.url, "description": "This emulator."}]
+    assert original["paths"][token_path]["servers"][0]["url"] != shared_emulator.url
+    for path, item in original["paths"].items():
+        assert {k: v for k, v in served["paths"][path].items() if k != "servers"} == {
+            k: v for k, v in item.items() if k != "servers"
+        }
+    assert httpx.post(
+        served["paths"][token_path]["servers"][0]["url"] + token_path, data={"grant_type": "client_credentials"}
+    ).status_code in {400, 401}, "the token endpoint answers where the served document says it is"
 
 
 def test_the_server_follows_the_host_the_emulator_is_reached_by(shared_emulator: RunningEmulator) -> None:
