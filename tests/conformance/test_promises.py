@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import schemathesis.specs.openapi.checks  # noqa: F401  # registers the OpenAPI checks, whatever ran before
 from schemathesis.checks import CHECKS
 
 from pbx_conformance import registry
