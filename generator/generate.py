@@ -31,7 +31,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pbx_kit.contract import server_url, token_url_reference
+from pbx_kit.contract import resolve, server_url, token_url_reference
 from pbx_kit.overlay import (
     OverlayError,
     apply_overlays,
@@ -201,14 +201,10 @@ _WHOLE_SCHEMA = re.compile(r"^#/components/(schemas|responses|parameters|request
 
 
 def _resolve(document: dict[str, Any], reference: str) -> Any:
-    node: Any = document
-    for part in reference[2:].split("/"):
-        key = part.replace("~1", "/").replace("~0", "~")
-        try:
-            node = node[int(key)] if isinstance(node, list) else node[key]
-        except (KeyError, IndexError, ValueError, TypeError) as error:
-            raise GenerationFailed(f"the SDK's input refers to {reference}, which does not exist") from error
-    return node
+    try:
+        return resolve(document, reference)
+    except (KeyError, IndexError, ValueError, TypeError) as error:
+        raise GenerationFailed(f"the SDK's input refers to {reference}, which does not exist") from error
 
 
 def check_every_property_typed(document: dict[str, Any]) -> None:

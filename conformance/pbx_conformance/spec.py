@@ -86,13 +86,6 @@ def other_read(write: Operation) -> Operation:
     return next(operation for operation in reads() if operation.path != write.path)
 
 
-def _deref(node: Any) -> Any:
-    document = contract.load_document()
-    while isinstance(node, dict) and "$ref" in node:
-        node = contract.resolve(document, node["$ref"])
-    return node
-
-
 @cache
 def response_schema(label: str, status: int) -> dict[str, Any] | None:
     """The JSON schema of the documented response `status` of an operation, or None if not documented."""
@@ -105,7 +98,7 @@ def response_schema(label: str, status: int) -> dict[str, Any] | None:
     response = responses.get(str(status)) or responses.get(f"{str(status)[0]}XX") or responses.get("default")
     if response is None:
         return None
-    content = _deref(response).get("content", {})
+    content = contract.deref(response).get("content", {})
     media = content.get("application/json")
     return media.get("schema") if media else None
 
@@ -142,7 +135,9 @@ def _token_endpoint() -> dict[str, Any]:
 def rate_limit_headers() -> dict[str, dict[str, Any]]:
     """The rate-limit headers every response carries, each with its schema: the `X-RateLimit-*` headers."""
     headers = contract.load_document()["components"]["headers"]
-    return {name: _deref(node)["schema"] for name, node in headers.items() if name.lower().startswith("x-ratelimit")}
+    return {
+        name: contract.deref(node)["schema"] for name, node in headers.items() if name.lower().startswith("x-ratelimit")
+    }
 
 
 def field_schemas() -> Mapping[str, Any]:
@@ -217,7 +212,7 @@ def request_body_validator(label: str) -> contract.SchemaValidator | None:
     node = contract.load_document()["paths"].get(path, {}).get(method.lower())
     if node is None or "requestBody" not in node:
         return None
-    media = _deref(node["requestBody"]).get("content", {}).get("application/json")
+    media = contract.deref(node["requestBody"]).get("content", {}).get("application/json")
     if media is None:
         return None
     return contract.schema_validator(media["schema"])

@@ -49,12 +49,14 @@ def load_document(path: Path | None = None) -> Mapping[str, Any]:
 
 
 def resolve(document: Mapping[str, Any], ref: str) -> Any:
-    """The node a local reference such as `#/components/schemas/Client` points to."""
-    if not ref.startswith("#/"):
+    """The node a local reference such as `#/components/schemas/Client` points to (a JSON Pointer after `#`;
+    `#` alone is the document). KeyError or IndexError when it points at nothing."""
+    if ref != "#" and not ref.startswith("#/"):
         raise ValueError(f"only local references are supported, got {ref!r}")
     node: Any = document
-    for part in ref[2:].split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
+    for part in ref[2:].split("/") if ref != "#" else []:
+        key = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(key)] if isinstance(node, list) else node[key]
     return node
 
 

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pbx_kit.contract import resolve
+
 STRUCTURAL = {"$ref", "allOf", "anyOf", "oneOf", "type", "nullable", "const", "enum", "properties", "required", "items"}
 
 
@@ -34,23 +36,13 @@ class Schema:
     branch_keyword: str | None = None
 
 
-def resolve_pointer(document: Mapping[str, Any], ref: str) -> Any:
-    if not ref.startswith("#"):
-        raise ValueError(f"only local references are compared, got {ref!r}")
-    node: Any = document
-    for part in ref[1:].split("/")[1:]:
-        key = part.replace("~1", "/").replace("~0", "~")
-        node = node[int(key)] if isinstance(node, list) else node[key]
-    return node
-
-
 def follow(document: Mapping[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
     """A node with a lone `$ref` replaced by its target (repeatedly), and the target's pointer."""
     seen = set()
     while isinstance(node, Mapping) and set(node) == {"$ref"} and node["$ref"] not in seen:
         seen.add(node["$ref"])
         pointer = node["$ref"][1:]
-        node = resolve_pointer(document, node["$ref"])
+        node = resolve(document, node["$ref"])
     return node, pointer
 
 
