@@ -238,9 +238,7 @@ def mark_typed(package: Path) -> None:
 
 def write_distribution(folder: Path, spec_path: Path = SPEC) -> None:
     """pyproject.toml and README.md beside `folder`/pbx_api: a project pip can build and install."""
-    import yaml  # the generator's own dependency, through pbx_kit
-
-    document = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    document = load_document(spec_path)
     info = document.get("info", {})
     version = SDK_VERSION.read_text(encoding="utf-8").strip()
     if not re.fullmatch(r"\d+\.\d+\.\d+", version):
