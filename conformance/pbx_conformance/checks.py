@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 
 from pbx_conformance import spec
-from pbx_conformance.context import NO_TOKEN, CheckFailed, Context, Skipped
-from pbx_conformance.registry import CaseLike, ResponseLike, response_check, scenario_check
+from pbx_conformance.context import NO_TOKEN, Context
+from pbx_conformance.registry import CaseLike, CheckFailed, ResponseLike, Skipped, response_check, scenario_check
 from pbx_kit import contract
 
 # --- on every response ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from pbx_conformance.settings import Credentials, Settings
+from pbx_emulator.testing import running_emulator
 from pbx_kit import contract
 
 
@@ -23,8 +24,6 @@ DEMO_READONLY = _credentials(contract.demo_identities().readonly)
 @contextlib.contextmanager
 def emulator_settings(settings: Settings) -> Iterator[Settings]:
     """The emulator on a free loopback port with a fresh in-memory store, until the block ends."""
-    from pbx_emulator.testing import running_emulator
-
     with running_emulator() as server:
         yield replace(
             settings,

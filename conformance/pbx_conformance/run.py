@@ -18,12 +18,13 @@ from typing import Any, TextIO
 import httpx
 from schemathesis.engine.core import EventStream
 
-from pbx_conformance import baseline, checks, preflight, registry, report, restore, schemathesis_engine, spec
+from pbx_conformance import baseline, checks, local, preflight, report, restore, schemathesis_engine, spec
 from pbx_conformance.budget import Budget, StopRun
 from pbx_conformance.context import Context
 from pbx_conformance.oauth import TokenRefused, TokenSource, Unreachable
 from pbx_conformance.restore import ClientSnapshot, NoSnapshot, RestoreReport
 from pbx_conformance.results import Failure, Results
+from pbx_conformance.scenario_runner import run_scenario_checks
 from pbx_conformance.settings import Credentials, RestoreSettings, Settings
 from pbx_kit import contract
 
@@ -87,8 +88,6 @@ def interrupts_held() -> Iterator[None]:
 def execute(settings: Settings, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     if settings.targets_emulator:
-        from pbx_conformance import local
-
         with local.emulator_settings(settings) as emulator_settings:
             print(f"testing the local emulator at {emulator_settings.base_url}", file=out)
             return _execute(emulator_settings, out)
@@ -221,7 +220,7 @@ def _preflight(ctx: Context, settings: Settings) -> None:
 def _checks(ctx: Context, settings: Settings, seed: int, interruption: Interruption, outcome: Outcome) -> None:
     if not settings.no_writes:
         _snapshot(ctx, settings, outcome)
-    registry.run_scenario_checks(ctx, stop=lambda: interruption.requested or ctx.budget.stopped is not None)
+    run_scenario_checks(ctx, stop=lambda: interruption.requested or ctx.budget.stopped is not None)
     information = checks.http_basic_at_the_token_endpoint(ctx)
     if information is not None:
         ctx.results.notes.append(information)
