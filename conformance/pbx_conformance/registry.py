@@ -6,14 +6,14 @@ Two kinds:
   `(ctx, response, case)`, raises AssertionError with the reason when the response breaks the contract, and
   runs on every response: schemathesis calls it on every generated case (it is registered with schemathesis
   for the length of a run), and the suite calls it on each of its own calls;
-- a **scenario check** sends its own requests: `(ctx: Context, operation: Operation)`, once per operation it
-  applies to; it returns when the server conforms and raises CheckFailed or Skipped otherwise.
+- a **scenario check** sends its own requests: `(session: TargetSession, operation: OperationUnderTest)`, once
+  per operation it applies to; it returns when the server conforms and raises CheckFailed or Skipped otherwise.
 
     @response_check
     def body_is_utf8(ctx, response, case) -> None: ...
 
     @scenario_check(spec.reads)
-    def me_and_numeric_id_are_same_client(ctx: Context, operation: Operation) -> None: ...
+    def me_and_numeric_id_are_same_client(session: TargetSession, operation: OperationUnderTest) -> None: ...
 
 Checks are kept in the order they were registered: scenario checks run in that order. The registry only holds
 them: the suite's own checks register when `pbx_conformance.checks` is imported (the run imports it), and other
@@ -32,7 +32,7 @@ import httpx
 import schemathesis
 from schemathesis.checks import CHECKS
 
-from pbx_conformance.spec import Operation
+from pbx_conformance.spec import OperationUnderTest
 
 
 class CheckFailed(Exception):
@@ -68,8 +68,8 @@ class ResponseLike(Protocol):
 
 
 ResponseCheckFunction = Callable[[Any, Any, Any], bool | None]
-# A scenario check's first argument is the suite's Context (context.py), which itself imports this module.
-ScenarioCheckFunction = Callable[[Any, Operation], None]
+# A scenario check's first argument is the suite's TargetSession (session.py), which itself imports this module.
+ScenarioCheckFunction = Callable[[Any, OperationUnderTest], None]
 ResponseCheckT = TypeVar("ResponseCheckT", bound=ResponseCheckFunction)
 ScenarioCheckT = TypeVar("ScenarioCheckT", bound=ScenarioCheckFunction)
 
@@ -89,7 +89,7 @@ class ResponseCheck:
 class ScenarioCheck:
     function: ScenarioCheckFunction
     # The operations it runs on, read from the contract when the run starts.
-    operations: Callable[[], Iterable[Operation]]
+    operations: Callable[[], Iterable[OperationUnderTest]]
     # Changes the client: reported skipped under --no-writes before anything is sent.
     writes: bool = False
 
@@ -117,7 +117,7 @@ def response_check(function: Any = None, *, token_endpoint: bool = True) -> Any:
 
 
 def scenario_check(
-    operations: Callable[[], Iterable[Operation]], *, writes: bool = False
+    operations: Callable[[], Iterable[OperationUnderTest]], *, writes: bool = False
 ) -> Callable[[ScenarioCheckT], ScenarioCheckT]:
     """Register a scenario check run once on each of `operations()`; `writes=True` if it sends a PUT."""
 

@@ -5,45 +5,45 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pbx_conformance.context import Context
 from pbx_conformance.registry import CheckFailed, Skipped, scenario_checks
 from pbx_conformance.results import Failure
+from pbx_conformance.session import TargetSession
 
 
-def run_scenario_checks(ctx: Context, stop: Callable[[], bool] = lambda: False) -> None:
+def run_scenario_checks(session: TargetSession, stop: Callable[[], bool] = lambda: False) -> None:
     """Run every scenario check on every operation it applies to; `stop()` true ends before the next one."""
     for scenario in scenario_checks():
         for operation in scenario.operations():
             if stop():
                 return
-            ctx.start_trail()
-            if scenario.writes and ctx.no_writes:
-                ctx.results.skipped(operation.label, scenario.name, ctx.no_writes_because)
+            session.start_trail()
+            if scenario.writes and session.no_writes:
+                session.results.skipped(operation.label, scenario.name, session.no_writes_because)
                 continue
             try:
-                scenario.function(ctx, operation)
+                scenario.function(session, operation)
             except Skipped as skipped:
-                ctx.results.skipped(operation.label, scenario.name, str(skipped))
+                session.results.skipped(operation.label, scenario.name, str(skipped))
             except (ValueError, KeyError, TypeError, AttributeError) as error:
                 # An answer the check could not even read (not JSON, not an object): a failure, not a crash.
-                ctx.results.failed(
+                session.results.failed(
                     Failure(
                         check=scenario.name,
                         operation=operation.label,
                         message=f"unreadable answer: {error!r}"[:300],
-                        exchange=ctx.trail[-1] if ctx.trail else None,
-                        steps=list(ctx.trail),
+                        exchange=session.trail[-1] if session.trail else None,
+                        steps=list(session.trail),
                     )
                 )
             except CheckFailed as failed:
-                ctx.results.failed(
+                session.results.failed(
                     Failure(
                         check=scenario.name,
                         operation=operation.label,
                         message=str(failed),
-                        exchange=ctx.shown(failed.response),
-                        steps=list(ctx.trail),
+                        exchange=session.shown(failed.response),
+                        steps=list(session.trail),
                     )
                 )
             else:
-                ctx.results.passed(operation.label, scenario.name)
+                session.results.passed(operation.label, scenario.name)

@@ -132,7 +132,7 @@ def keep_failure(failure: Failure_, case: Case[Any], response: Response) -> bool
     return not validator.is_valid(case.body)
 
 
-def run(
+def run_phases(
     schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None = None, budget: Budget | None = None
 ) -> None:
     """Execute every enabled phase and fold each finished scenario into `results`."""

@@ -14,7 +14,11 @@ from pbx_kit import contract, formats
 
 
 @dataclass(frozen=True)
-class Operation:
+class OperationUnderTest:
+    """An operation the suite calls, named as schemathesis labels it: its method in capitals, its path (under the
+    API's base URL, or the token endpoint's on the host), its operationId. The contract's own view of an operation,
+    node and servers included, is `pbx_kit.contract.Operation`."""
+
     method: str
     path: str
     operation_id: str
@@ -29,14 +33,14 @@ class Operation:
 
 
 @cache
-def operations() -> tuple[Operation, ...]:
+def operations() -> tuple[OperationUnderTest, ...]:
     """The API's operations: those served under its base URL.
 
     An operation with its own `servers` (on the path item or the operation) lives elsewhere on the host: that is
     the token endpoint (on the host's root), held by the token-endpoint checks, never fuzzed.
     """
     return tuple(
-        Operation(operation.method.upper(), operation.path, operation.operation_id)
+        OperationUnderTest(operation.method.upper(), operation.path, operation.operation_id)
         for operation in contract.base_url_operations()
     )
 
@@ -53,26 +57,26 @@ def foreign_paths() -> tuple[str, ...]:
     return tuple(dict.fromkeys(op.path for op in contract.operations() if not op.under_base_url))
 
 
-def token_endpoint() -> tuple[Operation, ...]:
+def token_endpoint() -> tuple[OperationUnderTest, ...]:
     """The token endpoint, as the one operation the token-endpoint checks run on."""
     method, path = token_label().split(" ", 1)
-    return (Operation(method, path, "token"),)
+    return (OperationUnderTest(method, path, "token"),)
 
 
-def reads() -> tuple[Operation, ...]:
+def reads() -> tuple[OperationUnderTest, ...]:
     return tuple(operation for operation in operations() if operation.method == "GET")
 
 
-def writes() -> tuple[Operation, ...]:
+def writes() -> tuple[OperationUnderTest, ...]:
     return tuple(operation for operation in operations() if operation.method == "PUT")
 
 
-def read_of(write: Operation) -> Operation:
+def read_of(write: OperationUnderTest) -> OperationUnderTest:
     """The GET on the same path as a PUT."""
     return next(operation for operation in reads() if operation.path == write.path)
 
 
-def other_read(write: Operation) -> Operation:
+def other_read(write: OperationUnderTest) -> OperationUnderTest:
     """The GET on the other path of the same resource."""
     return next(operation for operation in reads() if operation.path != write.path)
 

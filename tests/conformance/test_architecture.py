@@ -19,7 +19,7 @@ import pbx_conformance
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = Path(pbx_conformance.__file__).resolve().parent
 # The one module that starts the emulator, through its public face `pbx_emulator.testing`.
-EMULATOR_FACE = "pbx_conformance.local"
+EMULATOR_FACE = "pbx_conformance.local_emulator"
 
 
 def test_the_import_linter_contracts_are_kept():
@@ -51,5 +51,7 @@ def test_every_import_of_the_suite_is_at_the_top_of_its_module():
 def test_only_the_local_default_imports_the_emulator_and_only_its_public_face():
     graph = grimp.build_graph("pbx_conformance", include_external_packages=True, cache_dir=None)
     assert graph.find_modules_that_directly_import("pbx_emulator") == {EMULATOR_FACE}
-    imports = graph.get_import_details(importer=EMULATOR_FACE, imported="pbx_emulator")
-    assert {detail["line_contents"] for detail in imports} == {"from pbx_emulator.testing import running_emulator"}
+    lines = [
+        detail["line_contents"] for detail in graph.get_import_details(importer=EMULATOR_FACE, imported="pbx_emulator")
+    ]
+    assert lines and all(line.startswith("from pbx_emulator.testing import ") for line in lines), lines

@@ -1,4 +1,7 @@
-"""Run with no server named, the suite tests the project's own emulator with the default seed's applications."""
+"""Run with no server named, the suite tests the project's own emulator with the default seed's applications.
+
+The suite's one import of the emulator, through its public face `pbx_emulator.testing`.
+"""
 
 from __future__ import annotations
 

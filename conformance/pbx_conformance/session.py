@@ -21,7 +21,10 @@ NO_TOKEN = object()
 
 
 @dataclass
-class Context:
+class TargetSession:
+    """The suite's own session with the server under test: its URLs, the applications' token sources, and a way to
+    call it that records every exchange (for the report) and holds every answer to the response checks."""
+
     base_url: str
     token_url: str
     http: httpx.Client
@@ -46,7 +49,7 @@ class Context:
 
     def call(
         self,
-        operation: spec.Operation,
+        operation: spec.OperationUnderTest,
         client_id: str | int = "@me",
         *,
         identity: TokenSource | None = None,
@@ -71,7 +74,7 @@ class Context:
         return response
 
     def _send(
-        self, operation: spec.Operation, client_id: str | int, source: TokenSource, token: Any, json: Any
+        self, operation: spec.OperationUnderTest, client_id: str | int, source: TokenSource, token: Any, json: Any
     ) -> httpx.Response:
         headers = {"Accept": "application/json"}
         shown = None
@@ -90,7 +93,7 @@ class Context:
         self._shown[id(response)] = self.trail[-1]
         return response
 
-    def send_body(self, operation: spec.Operation, content: bytes, content_type: str) -> httpx.Response:
+    def send_body(self, operation: spec.OperationUnderTest, content: bytes, content_type: str) -> httpx.Response:
         """A PUT of raw bytes with the main token (a body too large, or not JSON-typed), held to the response
         checks like every call."""
         headers = {"Accept": "application/json", "Content-Type": content_type}
@@ -125,7 +128,7 @@ class Context:
         hold_to_response_checks(self.results, spec.token_label(), response, self.trail[-1])
         return response
 
-    def client(self, operation: spec.Operation, client_id: str | int = "@me", **kwargs: Any) -> dict[str, Any]:
+    def client(self, operation: spec.OperationUnderTest, client_id: str | int = "@me", **kwargs: Any) -> dict[str, Any]:
         """A GET that must answer 200 with a client; anything else fails the check that asked."""
         return self.client_of(self.call(operation, client_id, **kwargs))
 
