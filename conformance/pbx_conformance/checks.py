@@ -455,8 +455,10 @@ def oversized_or_non_json_body_changes_nothing(session: TargetSession, operation
     name = _first_free_text()
     read = spec.read_of(operation)
     before = session.client(read)
+    # Far over the contract's limit (`x-max-body-bytes`): 16 times it, 1 MiB for 64 KiB.
+    oversized = 16 * contract.max_body_bytes()
     for what, expected, content, content_type in (
-        ("a 1 MiB body", 413, json.dumps({name: "x" * (1 << 20)}).encode(), "application/json"),
+        (f"a {_size(oversized)} body", 413, json.dumps({name: "x" * oversized}).encode(), "application/json"),
         ("a text/plain body", 415, json.dumps({name: "plain"}).encode(), "text/plain"),
     ):
         response = session.send_body(operation, content, content_type)
@@ -466,6 +468,14 @@ def oversized_or_non_json_body_changes_nothing(session: TargetSession, operation
     changed = _changed_fields(before, session.client_of(after_response))
     if changed:
         raise CheckFailed(f"a refused body changed {changed}", after_response)
+
+
+def _size(count: int) -> str:
+    """`1 MiB`, `64 KiB` or `1000 bytes`: a byte count as a message says it."""
+    for unit, size in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count % size == 0:
+            return f"{count // size} {unit}"
+    return f"{count} bytes"
 
 
 # --- information, not a check ---------------------------------------------------------------------------

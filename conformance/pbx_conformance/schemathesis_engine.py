@@ -42,7 +42,7 @@ def unrunnable_checks() -> dict[str, str]:
     }
     if not schemes & {"apiKey", "http"}:
         found["ignored_auth"] = "handles apiKey and http schemes only, not oauth2; invalid_token_is_rejected covers it"
-    if not methods & {"post", "delete"}:
+    if not methods & {"post", "delete"}:  # what those two need: an operation that creates or deletes
         for name in ("use_after_free", "ensure_resource_availability"):
             found[name] = "the API creates and deletes nothing"
     return found

@@ -81,12 +81,16 @@ def other_read(write: OperationUnderTest) -> OperationUnderTest:
     return next(operation for operation in reads() if operation.path != write.path)
 
 
+def _contract_node(label: str) -> Mapping[str, Any] | None:
+    """The contract's node of the operation a label names (`PUT /client/{client_id}/client/`), or None."""
+    method, path = label.split(" ", 1)
+    return next((op.node for op in contract.operations() if op.method == method.lower() and op.path == path), None)
+
+
 @cache
 def response_schema(label: str, status: int) -> dict[str, Any] | None:
     """The JSON schema of the documented response `status` of an operation, or None if not documented."""
-    document = contract.load_document()
-    method, path = label.split(" ", 1)
-    node = document["paths"].get(path, {}).get(method.lower())
+    node = _contract_node(label)
     if node is None:
         return None
     responses = node.get("responses", {})
@@ -118,10 +122,12 @@ def token_validator() -> contract.SchemaValidator:
 
 def _token_endpoint() -> dict[str, Any]:
     """The token operation's answer and error schemas (`POST <tokenUrl>`, on the host's root)."""
-    operation = contract.load_document()["paths"][contract.token_path()]["post"]
+    operation = next(
+        op for op in contract.operations() if op.method == "post" and op.host_path == contract.token_path()
+    )
 
     def schema(status: str) -> Any:
-        return contract.deref(operation["responses"][status])["content"]["application/json"]["schema"]
+        return contract.deref(operation.node["responses"][status])["content"]["application/json"]["schema"]
 
     return {"response": schema("200"), "error": schema("400")}
 
@@ -203,8 +209,7 @@ def identity_field() -> str | None:
 @cache
 def request_body_validator(label: str) -> contract.SchemaValidator | None:
     """Validator of an operation's JSON request body (with the OpenAPI integer formats), or None."""
-    method, path = label.split(" ", 1)
-    node = contract.load_document()["paths"].get(path, {}).get(method.lower())
+    node = _contract_node(label)
     if node is None or "requestBody" not in node:
         return None
     media = contract.deref(node["requestBody"]).get("content", {}).get("application/json")
