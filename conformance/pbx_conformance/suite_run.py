@@ -21,7 +21,7 @@ from pbx_conformance.restore import ClientSnapshot, NoSnapshot, RestoreReport
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.scenario_runner import run_scenario_checks
 from pbx_conformance.session import TargetSession
-from pbx_conformance.settings import Settings
+from pbx_conformance.settings import DEFAULT_SNAPSHOT_DIR, Settings
 from pbx_kit import contract
 
 
@@ -157,14 +157,11 @@ def _snapshot(session: TargetSession, settings: Settings, outcome: Outcome) -> N
             continue
         if snapshot.client_id != main.client_id:
             outcome.snapshots.append(snapshot)
-    report_dir = settings.report_dir or DEFAULT_REPORT_DIR
+    report_dir = settings.report_dir or DEFAULT_SNAPSHOT_DIR
     outcome.snapshot_path = restore.write_snapshots(report_dir, session.base_url, outcome.snapshots)
     # Enough requests kept back to read, write and read each client again, and to retry fields one by one.
     session.budget.restore_allowance = 3 * len(outcome.snapshots) + len(contract.writable_fields())
     session.on_unexpected_write = lambda: _restore(session, outcome)
-
-
-DEFAULT_REPORT_DIR = Path("reports") / "conformance"
 
 
 def _restore(session: TargetSession, outcome: Outcome) -> RestoreReport:

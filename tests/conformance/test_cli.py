@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pbx_conformance import cli, local_emulator
+from pbx_conformance import cli, local_emulator, restore
+from pbx_conformance.settings import DEFAULT_SNAPSHOT_DIR
 from pbx_emulator.testing import free_port, running_emulator
 from pbx_kit import contract
 
@@ -119,9 +120,14 @@ def test_options_come_from_environment_variables(capsys, monkeypatch, tmp_path):
     assert server.api_url in (tmp_path / "report.json").read_text()
 
 
-def test_with_no_server_named_it_tests_the_local_emulator(capsys, monkeypatch):
-    for name in ("PBX_BASE_URL", "PBX_CLIENT_ID", "PBX_CLIENT_SECRET"):
+def test_with_no_server_named_it_tests_the_local_emulator(capsys, monkeypatch, tmp_path):
+    for name in ("PBX_BASE_URL", "PBX_CLIENT_ID", "PBX_CLIENT_SECRET", "PBX_REPORT_DIR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(capsys, ["--phases", "examples", "--max-examples", "2"])
     assert code == 0, out
     assert "testing the local emulator" in out and "PASSED" in out
+    # Without --report-dir no report is written, as its --help says; the snapshot still is, for `restore --from`.
+    written = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_file())
+    assert written == [str(DEFAULT_SNAPSHOT_DIR / restore.SNAPSHOT_FILE)], written
+    assert "reports:" not in out
