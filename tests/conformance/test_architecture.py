@@ -1,8 +1,9 @@
 """The suite's modules import each other in one direction only, and the import graph shows every dependency.
 
-import-linter (pyproject.toml's `[tool.importlinter]`) holds the rule "no import cycle inside pbx_conformance";
-it reads the imports written in the code, so the suite must not hide one from it: every import sits at the top of
-its module (none inside a function or under `if TYPE_CHECKING:`), and no module is loaded by name (`importlib`).
+import-linter (pyproject.toml's `[tool.importlinter]`) holds the rule "no import cycle inside pbx_conformance".
+No import may hide a dependency from the rule: none under `if TYPE_CHECKING:`, no module loaded by name
+(`importlib`), and every import at the top of its module but the one listed in DEFERRED (import-linter sees that
+one too: it reads imports inside functions as well).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SUITE = Path(pbx_conformance.__file__).resolve().parent
 # The one module that starts the emulator, through its public face `pbx_emulator.testing`.
 EMULATOR_FACE = "pbx_conformance.local_emulator"
+# (file, module) of each import made inside a function, and why. Not to break a cycle: a run against a real server
+# leaves the emulator's code unloaded, since Hypothesis draws values from the literals of every local module loaded.
+DEFERRED = {("suite_run.py", EMULATOR_FACE)}
 
 
 def test_the_import_linter_contracts_are_kept():
@@ -38,7 +42,13 @@ def test_every_import_of_the_suite_is_at_the_top_of_its_module():
         for node in ast.walk(tree):
             where = f"{path.name}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in top_level:
-                hidden.append(f"{where}: an import inside a block or function")
+                names = (
+                    {f"{node.module}.{alias.name}" for alias in node.names}
+                    if isinstance(node, ast.ImportFrom)
+                    else set()
+                )
+                if not {(path.name, name) for name in names} <= DEFERRED or not names:
+                    hidden.append(f"{where}: an import inside a block or function")
             if isinstance(node, ast.Import) and any(alias.name == "importlib" for alias in node.names):
                 hidden.append(f"{where}: importlib")
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("importlib"):
