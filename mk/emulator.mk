@@ -1,5 +1,6 @@
-# The emulator: serve it, install what its browser test and benchmark need, benchmark it against Prism.
-.PHONY: emulator browser wrk bench-emulator
+# The emulator: serve it, install what its browser test, its shared-store tests and its benchmark need, benchmark
+# it against Prism.
+.PHONY: emulator browser wrk postgresql bench-emulator
 
 EMULATOR_DB ?= var/emulator.sqlite3
 EMULATOR_ARGS ?=
@@ -13,14 +14,22 @@ emulator: $(PYTHON_DEPS)
 browser:
 	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y --no-install-recommends chromium)
 
+# Debian's PostgreSQL server, for the tests and the benchmark of the shared store (`--db postgresql://...`): they
+# start a throwaway server of their own with its initdb and pg_ctl (pbx_emulator.throwaway_postgres).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || ( \
+	  echo "installing Debian's postgresql (initdb, pg_ctl) for the shared-store tests and benchmark" && \
+	  apt-get update && apt-get install -y --no-install-recommends postgresql)
+
 # wrk from Debian, for the benchmark.
 wrk:
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y --no-install-recommends wrk)
 
-TEST_PREREQUISITES += browser
+TEST_PREREQUISITES += browser postgresql
 
-# The emulator side by side with Prism's mock of the same openapi.yaml, under the same wrk load.
-bench-emulator: $(PYTHON_DEPS) $(NODE_DEPS) wrk
+# The emulator side by side with Prism's mock of the same openapi.yaml, under the same wrk load; and the shared
+# store: one worker on PostgreSQL against one on SQLite, two workers on PostgreSQL against one.
+bench-emulator: $(PYTHON_DEPS) $(NODE_DEPS) wrk postgresql
 	$(PY) bench/emulator/bench.py
 
 BENCHES += bench-emulator
