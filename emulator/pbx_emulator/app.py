@@ -77,13 +77,14 @@ class Emulator:
             request.state.quota = error.quota
             raise
 
-    def target(self, application: Application, raw_id: str) -> int:
-        """The id of the client that `{client_id}` names, if the application may see it (403/404 if not)."""
+    def target(self, application: Application, raw_id: str, own_exists: bool = False) -> int:
+        """The id of the client that `{client_id}` names, if the application may see it (403/404 if not);
+        `own_exists`: the application's own client is known to exist (no need to ask the store again)."""
         own = application.client_id
         if raw_id == ME:
             return self._next_client(own) if self.faults.on("me-wrong-client") else own
         client_id = parse_client_id(raw_id, self.spec)
-        if client_id is None or self.store.client(client_id) is None:
+        if client_id is None or not ((own_exists and client_id == own) or self.store.client(client_id) is not None):
             raise client_not_found(self.spec)
         if client_id != own and not self.faults.on("leak-other-client"):
             raise forbidden("AccessDenied", self.spec)
@@ -136,13 +137,17 @@ async def serve_client(request: Request, alias: bool) -> Response:
     emulator = emulator_of(request)
     application = emulator.application_of(request)
     emulator.count_call(request, application.client_id)
-    if emulator.store.is_blocked(application.client_id):
+    # The caller's own client, read once: whether it is blocked, and (most calls name it) the answer.
+    own = emulator.store.client_state(application.client_id)
+    if own is not None and own.blocked:
         raise user_blocked()
-    client_id = emulator.target(application, request.path_params[CLIENT_ID])
+    client_id = emulator.target(application, request.path_params[CLIENT_ID], own_exists=own is not None)
     if request.method == "PUT":
         return await update_client(request, emulator, application, client_id)
     if alias and emulator.faults.on("stale-alias"):
         client = emulator.started_clients.get(client_id)
+    elif own is not None and client_id == application.client_id:
+        client = own.client
     else:
         client = emulator.store.client(client_id)
     if client is None:

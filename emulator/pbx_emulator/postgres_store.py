@@ -31,7 +31,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from pbx_emulator.rate_limit import client_key, failure_key
-from pbx_emulator.store import RATE, TOKEN_FAILURES, StoreError, describe
+from pbx_emulator.store import RATE, TOKEN_FAILURES, ClientState, StoreError, describe
 from pbx_kit.seed import Application, SeedClient
 
 SCHEMA_VERSION = 1
@@ -63,7 +63,7 @@ _TABLES = (
         expires_at timestamptz NOT NULL
     )""",
     "CREATE INDEX ON pbx_emulator.tokens (app_id, issued)",
-    """CREATE TABLE pbx_emulator.counts (
+    """CREATE UNLOGGED TABLE pbx_emulator.counts (
         kind text NOT NULL,
         key text NOT NULL,
         period bigint NOT NULL,
@@ -138,6 +138,10 @@ class PostgresStore:
     def is_blocked(self, client_id: int) -> bool:
         row = self._one("SELECT blocked FROM pbx_emulator.clients WHERE id = %s", (client_id,))
         return bool(row and row[0])
+
+    def client_state(self, client_id: int) -> ClientState | None:
+        row = self._one("SELECT data, blocked FROM pbx_emulator.clients WHERE id = %s", (client_id,))
+        return None if row is None else ClientState(_loads(row[0]), bool(row[1]))
 
     def clients(self) -> dict[int, dict[str, Any]]:
         with self._connection() as connection:

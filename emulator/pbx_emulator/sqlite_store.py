@@ -19,7 +19,7 @@ from typing import Any
 from pbx_emulator.auth import MemoryTokens
 from pbx_emulator.defaults import MEMORY
 from pbx_emulator.rate_limit import MemoryCounts
-from pbx_emulator.store import StoreError
+from pbx_emulator.store import ClientState, StoreError
 from pbx_kit.seed import Application, SeedClient
 
 _SCHEMA = """
@@ -115,6 +115,10 @@ class SqliteStore:
 
     def is_blocked(self, client_id: int) -> bool:
         return client_id in self._blocked
+
+    def client_state(self, client_id: int) -> ClientState | None:
+        client = self._clients.get(client_id)
+        return None if client is None else ClientState(client, client_id in self._blocked)
 
     def clients(self) -> dict[int, dict[str, Any]]:
         return dict(self._clients)

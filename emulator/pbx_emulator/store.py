@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from pbx_emulator.auth import TokenKeeper
@@ -27,6 +27,11 @@ TOKEN_FAILURES = "token-failures"
 
 class StoreError(Exception):
     """The store cannot be opened or cannot do what was asked; the message says why, in one line."""
+
+
+class ClientState(NamedTuple):
+    client: dict[str, Any]  # as last committed (treat it as read-only: a change replaces it)
+    blocked: bool
 
 
 class Store(Protocol):
@@ -47,6 +52,10 @@ class Store(Protocol):
         ...
 
     def is_blocked(self, client_id: int) -> bool: ...
+
+    def client_state(self, client_id: int) -> ClientState | None:
+        """The client and whether it is blocked, read together; None if unknown."""
+        ...
 
     def clients(self) -> dict[int, dict[str, Any]]: ...
 
