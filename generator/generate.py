@@ -31,11 +31,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from pbx_kit.contract import resolve, server_url, token_url_reference
+from pbx_kit.contract import (
+    TOKEN_RENEWAL_FRACTION,
+    TOKEN_RENEWAL_MAX_SECONDS,
+    default_server_url,
+    resolve,
+    server_url,
+    token_url_reference,
+)
+from pbx_kit.document import dump_document
 from pbx_kit.overlay import (
     OverlayError,
     apply_overlays,
-    dump_document,
     inputs_sha256,
     load_document,
     load_overlay,
@@ -277,9 +284,7 @@ def _toml_string(value: str) -> str:
 def _sdk_readme(document: dict[str, Any], version: str) -> str:
     """A short README from the spec: what it is, how to install it, and one call of its first read operation."""
     info = document.get("info", {})
-    server = document["servers"][0]
-    variables = {name: spec.get("default", "") for name, spec in (server.get("variables") or {}).items()}
-    base_url = server["url"].format(**variables)
+    base_url = default_server_url(document["servers"][0])
     first_get = next(
         operation
         for item in document["paths"].values()
@@ -396,11 +401,15 @@ def _spec_module(spec: Path, header: str) -> str:
     """`pbx_api._spec`: the server URL and the token URL, as the sdk variant of the spec writes them."""
     return (
         header
-        + '"""What the runtime (client.py) reads from the spec: where the API and its token endpoint are."""\n\n'
+        + '"""What the runtime reads: where the API and its token endpoint are, and when to renew a token."""\n\n'
         + f"SERVER_URL = {json.dumps(server_url(spec))}\n"
         + '"""The API\'s base URL from the spec\'s `servers`; `{hostname}` is the provider\'s API server."""\n\n'
         + f"TOKEN_URL = {json.dumps(token_url_reference(spec))}\n"
-        + '"""`tokenUrl` of the spec\'s client-credentials flow, relative to <base URL>/openapi.yaml."""\n'
+        + '"""`tokenUrl` of the spec\'s client-credentials flow, relative to <base URL>/openapi.yaml."""\n\n'
+        + f"TOKEN_RENEWAL_FRACTION = {TOKEN_RENEWAL_FRACTION!r}\n"
+        + f"TOKEN_RENEWAL_MAX_SECONDS = {TOKEN_RENEWAL_MAX_SECONDS!r}\n"
+        + '"""A token is renewed this part of its lifetime before it runs out, at most this many seconds\n'
+        + '(pbx_kit.contract.token_renewal_margin: the conformance suite follows the same rule)."""\n'
     )
 
 

@@ -16,15 +16,13 @@ from schemathesis import AuthContext, Case
 
 from pbx_conformance.preflight import explain_transport_error, token_problem
 from pbx_conformance.settings import Credentials
-
-# Refresh this many seconds before the token's `expires_in` runs out (a quarter of it for short-lived tokens),
-# so no call goes out with a dying token.
-EXPIRY_MARGIN = 30
+from pbx_kit import contract
 
 
 def refresh_after(lifetime: int) -> int:
-    """Seconds a token of `lifetime` seconds is used before a new one is fetched."""
-    return max(1, lifetime - min(EXPIRY_MARGIN, max(1, lifetime // 4)))
+    """Whole seconds a token of `lifetime` seconds is used before a new one is fetched (the kit's renewal rule,
+    which the SDK follows too), so no call goes out with a dying token."""
+    return max(1, int(lifetime - contract.token_renewal_margin(lifetime)))
 
 
 class TokenRefused(Exception):

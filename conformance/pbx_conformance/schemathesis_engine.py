@@ -36,7 +36,7 @@ def unrunnable_checks() -> dict[str, str]:
     """Built-in checks that cannot apply to this contract, and why: reported as skipped, never as passed."""
     document = contract.load_document()
     schemes = {scheme.get("type") for scheme in document["components"].get("securitySchemes", {}).values()}
-    methods = {method for item in document["paths"].values() if "servers" not in item for method in item}
+    methods = {operation.method for operation in contract.base_url_operations()}
     found = {
         "object_level_authorization": "needs Web Fuzzing Commons users; other_client_id_is_denied covers it",
     }

@@ -35,13 +35,9 @@ def operations() -> tuple[Operation, ...]:
     An operation with its own `servers` (on the path item or the operation) lives elsewhere on the host: that is
     the token endpoint (on the host's root), held by the token-endpoint checks, never fuzzed.
     """
-    document = contract.load_document()
     return tuple(
-        Operation(method.upper(), path, str(node["operationId"]))
-        for path, item in document["paths"].items()
-        if "servers" not in item
-        for method, node in item.items()
-        if isinstance(node, dict) and "operationId" in node and "servers" not in node
+        Operation(operation.method.upper(), operation.path, operation.operation_id)
+        for operation in contract.base_url_operations()
     )
 
 
@@ -54,12 +50,7 @@ def token_label() -> str:
 @cache
 def foreign_paths() -> tuple[str, ...]:
     """Paths of the document not served under the API's base URL (the token endpoint, if described there)."""
-    document = contract.load_document()
-    return tuple(
-        path
-        for path, item in document["paths"].items()
-        if "servers" in item or any(isinstance(node, dict) and "servers" in node for node in item.values())
-    )
+    return tuple(dict.fromkeys(op.path for op in contract.operations() if not op.under_base_url))
 
 
 def token_endpoint() -> tuple[Operation, ...]:

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -39,13 +38,20 @@ from pbx_emulator.middleware import (
 from pbx_emulator.rate_limit import FailedTokenRequests, RateLimited, RateLimiter
 from pbx_emulator.store import RATE, TOKEN_FAILURES, Store, open_store
 from pbx_emulator.validation import check_charset, check_update, parse_body, valid_fields
-from pbx_kit.contract import ME, SERVED_SPEC_NAME, api_base_path, load_document, path_parameter_range, token_path
+from pbx_kit.contract import (
+    ME,
+    SERVED_SPEC_NAME,
+    api_base_path,
+    load_document,
+    max_body_bytes,
+    operations_of,
+    path_parameter_range,
+    token_path,
+)
 from pbx_kit.seed import Application, load_seed
 
-MAX_BODY = 64 * 1024  # the contract's 64 KiB: larger bodies answer 413
 EXPLORER_NAME = "client_api_explorer"
 CLIENT_ID = "client_id"  # the path parameter naming the client
-METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
 
 @dataclass
@@ -57,6 +63,7 @@ class Emulator:
     issuer: TokenIssuer
     limiter: RateLimiter
     faults: Faults
+    max_body: int  # the contract's `x-max-body-bytes`: larger bodies answer 413
     started_clients: dict[int, dict[str, Any]] = field(default_factory=dict)
     spec: Path | None = None
 
@@ -181,9 +188,11 @@ async def update_client(request: Request, emulator: Emulator, application: Appli
 
 
 async def read_json_body(request: Request, spec: Path | None = None) -> bytes:
-    """The body of a JSON request: 413 past 64 KiB, 415 unless JSON-typed, checked before it is parsed."""
+    """The body of a JSON request: 413 past the contract's size limit, 415 unless JSON-typed, checked before it is
+    parsed."""
+    limit = emulator_of(request).max_body
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
+    if declared.isdigit() and int(declared) > limit:
         raise too_large(spec)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != JSON:
@@ -192,7 +201,7 @@ async def read_json_body(request: Request, spec: Path | None = None) -> bytes:
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             raise too_large(spec)
         chunks.append(chunk)
     return b"".join(chunks)
@@ -205,9 +214,10 @@ def too_large(spec: Path | None = None) -> ApiError:
 async def issue_token(request: Request) -> Response:
     """The token endpoint: the client-credentials grant."""
     body = b""
+    limit = emulator_of(request).max_body
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
+        if len(body) > limit:
             raise TokenError("invalid_request", "The request body is too large.")
     answer = emulator_of(request).issuer.issue(
         request.headers.get("content-type", ""),
@@ -218,38 +228,26 @@ async def issue_token(request: Request) -> Response:
     return json_response(200, answer, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-def host_path(path: str, item: Mapping[str, Any]) -> str | None:
-    """Where a path item is served on the host when it (or an operation of it) names its own `servers`, else None.
-
-    Such a path is not under the API's base path: the token endpoint, described as an operation, lives on the
-    host's root (`servers: [{url: https://{hostname}}]`).
-    """
-    holders = [item, *(node for method, node in item.items() if method in METHODS)]
-    for holder in holders:
-        servers = holder.get("servers") if isinstance(holder, Mapping) else None
-        if servers:
-            return urlsplit(str(servers[0]["url"])).path.rstrip("/") + path
-    return None
-
-
 def contract_routes(document: Mapping[str, Any], spec_path: Path | None = None) -> list[BaseRoute]:
-    """The token endpoint, and one route per API path of the contract answering the methods listed for it."""
+    """The token endpoint, and one route per API path of the contract answering the methods listed for it.
+
+    The token endpoint may be an operation of the contract (on its own servers, the host's root): it is served by
+    the route above. Any other operation off the base URL has no handler here, and start-up stops on it.
+    """
     token_at = token_path(spec_path)
     routes: list[BaseRoute] = [Route(token_at, issue_token, methods=["POST"])]
-    base = api_base_path(spec_path)
-    aliases = 0
-    for path, item in document["paths"].items():
-        served_at = host_path(path, item)
-        if served_at == token_at:
-            continue  # the token endpoint as an operation of the contract: served above
-        if served_at is not None:
-            raise ValueError(f"the emulator has no handler for {path} on {served_at}")
-        methods = [m for m in item if m in METHODS]
+    methods_at: dict[str, list[str]] = {}
+    for operation in operations_of(document):
+        if operation.host_path == token_at:
+            continue
+        if not operation.under_base_url:
+            raise ValueError(f"the emulator has no handler for {operation.path} on {operation.host_path}")
+        methods_at.setdefault(operation.host_path, []).append(operation.method)
+    for index, (served_at, methods) in enumerate(methods_at.items()):
         unhandled = set(methods) - {"get", "put"}
         if unhandled:
-            raise ValueError(f"the emulator has no handler for {', '.join(sorted(unhandled))} {path}")
-        routes.append(Route(base + path, client_endpoint(alias=aliases > 0), methods=[m.upper() for m in methods]))
-        aliases += 1
+            raise ValueError(f"the emulator has no handler for {', '.join(sorted(unhandled))} {served_at}")
+        routes.append(Route(served_at, client_endpoint(alias=index > 0), methods=[m.upper() for m in methods]))
     return routes
 
 
@@ -298,6 +296,7 @@ def _app(
         issuer=issuer,
         limiter=limiter,
         faults=active,
+        max_body=max_body_bytes(spec_path),
         # The `stale-alias` fault's copy of every client as it was at start; no copy without the fault.
         started_clients=store.clients() if active.on("stale-alias") else {},
         spec=spec_path,

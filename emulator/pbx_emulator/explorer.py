@@ -22,6 +22,7 @@ from starlette.staticfiles import StaticFiles
 from swagger_ui.core import ApplicationDocument  # type: ignore[import-untyped]  # swagger-ui-py ships no types
 
 from pbx_kit import reference
+from pbx_kit.contract import HTTP_METHODS
 
 REFERENCE_NAME = "reference"
 
@@ -36,7 +37,7 @@ def served_document(document: dict[str, Any], origin: str, base: str) -> dict[st
 def _served_here(item: dict[str, Any], origin: str) -> dict[str, Any]:
     """A path item (or operation) whose own `servers` point at this origin, the path each server names kept."""
     served: dict[str, Any] = {
-        key: _served_here(value, origin) if key in _METHODS and isinstance(value, dict) else value
+        key: _served_here(value, origin) if key in HTTP_METHODS and isinstance(value, dict) else value
         for key, value in item.items()
     }
     if "servers" in served:
@@ -45,9 +46,6 @@ def _served_here(item: dict[str, Any], origin: str) -> dict[str, Any]:
             for server in served["servers"]
         ]
     return served
-
-
-_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 
 
 def routes(document: dict[str, Any], base: str, spec_name: str, explorer_name: str) -> list[BaseRoute]:

@@ -164,7 +164,7 @@ def valid_fields(changes: Mapping[str, Any], spec: Path | None = None) -> dict[s
 
 
 def _describe(error: SchemaError, schema: Mapping[str, Any], value: Any) -> str:
-    """What is wrong, in words, without repeating the value (it may be 64 KiB long)."""
+    """What is wrong, in words, without repeating the value (it may be as long as a whole body)."""
     keyword = error.keyword
     expected = schema.get(keyword)
     if keyword == "format" and expected == TIME_ZONE_FORMAT:

@@ -17,6 +17,7 @@ import httpx
 
 from pbx_api import errors
 from pbx_api._retry import CALL, IDEMPOTENT, TOKEN_ORIGIN, origin_of
+from pbx_api._spec import TOKEN_RENEWAL_FRACTION, TOKEN_RENEWAL_MAX_SECONDS
 
 SendCredentials = Literal["form", "basic"]
 """How the token request carries the App ID and App Secret: form fields (as the provider documents) or HTTP Basic."""
@@ -144,8 +145,9 @@ class ClientCredentials(httpx.Auth):
         if answer.status_code != 200:
             errors.raise_unexpected(answer)
         access_token, lifetime = _token_fields(answer)
-        # Renew a little before the end (a tenth of the lifetime, at most 30 s) so a call never races the expiry.
-        self._token = (access_token, time.monotonic() + lifetime - min(30.0, lifetime / 10))
+        # Renew a little before the end (the kit's rule, written into _spec.py) so a call never races the expiry.
+        margin = min(TOKEN_RENEWAL_MAX_SECONDS, lifetime * TOKEN_RENEWAL_FRACTION)
+        self._token = (access_token, time.monotonic() + lifetime - margin)
         return access_token
 
 

@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import jsonschema_rs
-import yaml
 
+from pbx_kit.document import read_openapi, resolve
 from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +33,10 @@ DOCUMENT_URI = "urn:pbx:openapi"
 # against this document's URL, as OpenAPI says a relative URL in a security scheme does.
 SERVED_SPEC_NAME = "openapi.yaml"
 ME = "@me"
+# The operation fields of an OpenAPI 3.1 Path Item Object, in the specification's order.
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+__all__ = ["resolve"]  # re-exported: `contract.resolve` is `pbx_kit.document.resolve`
 
 
 def spec_path() -> Path:
@@ -42,22 +46,9 @@ def spec_path() -> Path:
 
 @cache
 def load_document(path: Path | None = None) -> Mapping[str, Any]:
-    """The parsed OpenAPI document (cached; treat it as read-only)."""
-    with open(path or spec_path(), encoding="utf-8") as handle:
-        document: Mapping[str, Any] = yaml.safe_load(handle)
+    """The parsed contract (cached; treat it as read-only). DocumentError, one line, when the file is not one."""
+    document: Mapping[str, Any] = read_openapi(path or spec_path())
     return document
-
-
-def resolve(document: Mapping[str, Any], ref: str) -> Any:
-    """The node a local reference such as `#/components/schemas/Client` points to (a JSON Pointer after `#`;
-    `#` alone is the document). KeyError or IndexError when it points at nothing."""
-    if ref != "#" and not ref.startswith("#/"):
-        raise ValueError(f"only local references are supported, got {ref!r}")
-    node: Any = document
-    for part in ref[2:].split("/") if ref != "#" else []:
-        key = part.replace("~1", "/").replace("~0", "~")
-        node = node[int(key)] if isinstance(node, list) else node[key]
-    return node
 
 
 def deref(node: Any, path: Path | None = None) -> Any:
@@ -76,9 +67,84 @@ def server_url(path: Path | None = None) -> str:
     return str(load_document(path)["servers"][0]["url"])
 
 
+def default_server_url(server: Mapping[str, Any]) -> str:
+    """A Server Object's URL with each `{variable}` replaced by its `default` (`https://pbx.example.com/...`)."""
+    url = str(server["url"])
+    for name, variable in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str(variable.get("default", "")))
+    return url
+
+
 def api_base_path(path: Path | None = None) -> str:
     """The path of the API's base URL (`/api/ver1.0`), from the contract's first server."""
-    return urlsplit(server_url(path)).path.rstrip("/")
+    return _url_path(load_document(path)["servers"][0])
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of the contract: where it is, its node, and where it is served.
+
+    Most operations are served under the API's base URL (the first of the document's `servers`). An operation
+    whose path item or own node names `servers` (the token endpoint, on the host's root) is served there instead:
+    `own_servers` holds them, the operation's own taking precedence, as OpenAPI says.
+    """
+
+    path: str
+    method: str  # lower-case, as the document writes it
+    node: Mapping[str, Any]
+    path_item: Mapping[str, Any]
+    own_servers: tuple[Mapping[str, Any], ...]
+    host_path: str
+    """Where it is served on its host: `/api/ver1.0/client/...`, or the path under its own first server
+    (`/oauth/token`)."""
+
+    @property
+    def operation_id(self) -> str:
+        return str(self.node.get("operationId", ""))
+
+    @property
+    def under_base_url(self) -> bool:
+        """Whether the operation is served under the API's base URL (no `servers` of its own)."""
+        return not self.own_servers
+
+    def needs_token(self, document: Mapping[str, Any]) -> bool:
+        """Whether the operation is called with a token: the security that applies to it (its own, else the
+        document's) names a scheme; `security: []` (the token endpoint) needs none."""
+        return bool(self.node.get("security", document.get("security", [])))
+
+
+@cache
+def operations(path: Path | None = None) -> tuple[Operation, ...]:
+    """Every operation of the contract, in document order."""
+    return operations_of(load_document(path))
+
+
+def operations_of(document: Mapping[str, Any]) -> tuple[Operation, ...]:
+    """Every operation of `document` (any OpenAPI document, such as a revision under comparison), in order."""
+    found = []
+    servers = document.get("servers") or [{"url": "/"}]
+    base_path = _url_path(servers[0])
+    for path, item in document.get("paths", {}).items():
+        if not isinstance(item, Mapping):
+            continue
+        for method in item:
+            node = item[method]
+            if method not in HTTP_METHODS or not isinstance(node, Mapping):
+                continue
+            own = tuple(node.get("servers") or item.get("servers") or ())
+            host_path = (_url_path(own[0]) if own else base_path) + path
+            found.append(Operation(path, method, node, item, own, host_path))
+    return tuple(found)
+
+
+def _url_path(server: Mapping[str, Any]) -> str:
+    """The path of a Server Object's URL, without its trailing slash (`/api/ver1.0`; `""` for a host's root)."""
+    return urlsplit(default_server_url(server)).path.rstrip("/")
+
+
+def base_url_operations(path: Path | None = None) -> tuple[Operation, ...]:
+    """The API's operations served under its base URL: what is fuzzed, emulated and generated as endpoints."""
+    return tuple(operation for operation in operations(path) if operation.under_base_url)
 
 
 def token_url_reference(path: Path | None = None) -> str:
@@ -105,6 +171,39 @@ def token_url(api_base_url: str, path: Path | None = None) -> str:
 def token_path(path: Path | None = None) -> str:
     """The token endpoint's path on the API's host (`/oauth/token`)."""
     return urlsplit(token_url("http://host" + api_base_path(path), path)).path
+
+
+@cache
+def max_body_bytes(path: Path | None = None) -> int:
+    """The largest request body a server reads: `x-max-body-bytes` of the contract's 413 responses (one value)."""
+    limits = {
+        deref(response, path).get(MAX_BODY_EXTENSION)
+        for operation in operations(path)
+        for status, response in operation.node.get("responses", {}).items()
+        if str(status) == "413"
+    }
+    if len(limits) != 1 or not all(isinstance(limit, int) and limit > 0 for limit in limits):
+        raise ValueError(f"the contract's 413 responses must state one positive `{MAX_BODY_EXTENSION}`: {limits}")
+    return int(limits.pop())
+
+
+MAX_BODY_EXTENSION = "x-max-body-bytes"
+
+
+# --- tokens ---------------------------------------------------------------------------------------------------
+
+# When a client renews its token: a tenth of the token's lifetime before it runs out, at most this many seconds.
+# Our decision (the provider documents `expires_in` only): with the cap, a one-hour token is renewed 30 s early,
+# ample for a request in flight; the tenth matters for short-lived tokens only, and keeps most of their life
+# (renewing early spends the application's token limit faster). The SDK (through the generator) and the suite
+# both follow it.
+TOKEN_RENEWAL_FRACTION = 0.1
+TOKEN_RENEWAL_MAX_SECONDS = 30.0
+
+
+def token_renewal_margin(lifetime: float) -> float:
+    """Seconds before a token of `lifetime` seconds runs out that a client fetches the next one."""
+    return min(TOKEN_RENEWAL_MAX_SECONDS, lifetime * TOKEN_RENEWAL_FRACTION)
 
 
 # --- schemas and their validator --------------------------------------------------------------------------

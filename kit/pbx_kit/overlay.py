@@ -28,6 +28,8 @@ import jsonpath
 import jsonschema_rs
 import yaml
 
+from pbx_kit.document import DocumentError, fresh_copy, read_document
+
 ALLOW_NO_MATCH = "x-allow-no-match"
 """Action extension: the action may match nothing (it is then skipped instead of failing)."""
 
@@ -232,49 +234,12 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__} value"
 
 
-def fresh_copy(value: Any) -> Any:
-    """A deep copy that shares nothing, not even nodes the source shared (YAML aliases), unlike copy.deepcopy."""
-    if isinstance(value, dict):
-        return {key: fresh_copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [fresh_copy(item) for item in value]
-    return value
-
-
-# Reading and writing documents
-
-
 def load_document(path: Path | str) -> Any:
+    """A document an overlay works on (a spec, a variants list); OverlayError naming the file if it cannot be read."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except OSError as error:
-        raise OverlayError(f"{path}: cannot read the document: {error.strerror}") from error
-    except yaml.YAMLError as error:
-        raise OverlayError(f"{path}: not valid YAML: {error}") from error
-
-
-class _Dumper(yaml.SafeDumper):
-    """Plain YAML: no anchors or aliases, multi-line strings as literal blocks."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
-def dump_document(document: Any) -> str:
-    """The document as YAML text: same document, same bytes; keys in document order."""
-    text: str = yaml.dump(
-        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120, default_flow_style=False
-    )
-    return text
+        return read_document(path)
+    except DocumentError as error:
+        raise OverlayError(str(error)) from error
 
 
 # Variants: which overlays, in which order

@@ -12,7 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pbx_kit.overlay import OverlayError, apply_files, dump_document, inputs_sha256, variant_overlays
+from pbx_kit.document import dump_document
+from pbx_kit.overlay import OverlayError, apply_files, inputs_sha256, variant_overlays
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 import yaml
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
-from pbx_kit.contract import ROOT, deref, load_document, token_path
-from pbx_kit.provenance import HTTP_METHODS, with_provenance_rendered
+from pbx_kit.contract import HTTP_METHODS, ROOT, default_server_url, deref, load_document, token_path
+from pbx_kit.provenance import with_provenance_rendered
 
 GENERATOR_CONFIG = ROOT / "generator" / "config.yaml"
 REDOC_BUNDLE = ROOT / "node_modules" / "redoc" / "bundles" / "redoc.standalone.js"
@@ -73,11 +73,7 @@ def operations(document: Mapping[str, Any]) -> list[Operation]:
 
 def host_and_base_path(document: Mapping[str, Any]) -> tuple[str, str]:
     """The default host (`https://pbx.example.com`) and the API's base path (`/api/ver1.0`) from `servers`."""
-    server = document["servers"][0]
-    url = str(server["url"])
-    for name, variable in server.get("variables", {}).items():
-        url = url.replace("{" + name + "}", str(variable["default"]))
-    parts = urlsplit(url)
+    parts = urlsplit(default_server_url(document["servers"][0]))
     return f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
 
 

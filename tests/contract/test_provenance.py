@@ -19,7 +19,7 @@ CLIENT_FIELDS = DOCUMENT["components"]["schemas"]["Client"]["properties"]
 
 # The decisions issue 12 names, each (where, what is decided): a reviewer must find each one marked.
 REVIEWED_DECISIONS = [
-    ("responses.PayloadTooLarge", "64 KiB limit and 413"),
+    ("responses.PayloadTooLarge", "Body size limit and 413"),
     ("responses.UnsupportedMediaType", "status 415"),
     ("Client.language", "pattern"),
     ("Client.geo_list", "empty string"),
@@ -47,7 +47,7 @@ def test_the_check_walks_every_operation_response_and_field() -> None:
     operations = {
         f"{method.upper()} {path}"
         for path, item in DOCUMENT["paths"].items()
-        for method in provenance.HTTP_METHODS
+        for method in contract.HTTP_METHODS
         if method in item
     }
     assert kinds["operation"] == operations
@@ -106,10 +106,10 @@ def _cite_an_unlisted_page(document: dict[str, Any]) -> str:
 
 
 def _give_a_long_reason(document: dict[str, Any]) -> str:
-    document["components"]["responses"]["PayloadTooLarge"]["x-provenance"]["decided"]["64 KiB limit and 413"] = (
+    document["components"]["responses"]["PayloadTooLarge"]["x-provenance"]["decided"]["Body size limit and 413"] = (
         "first line\nsecond line"
     )
-    return "response responses.PayloadTooLarge: the decision '64 KiB limit and 413' needs a one-line reason"
+    return "response responses.PayloadTooLarge: the decision 'Body size limit and 413' needs a one-line reason"
 
 
 def _leave_it_empty(document: dict[str, Any]) -> str:
@@ -172,7 +172,7 @@ def test_rendered_descriptions_show_the_source_page_and_each_decision() -> None:
     assert "**Decided by this contract:** *empty string*:" in geo_list
     too_large = rendered["components"]["responses"]["PayloadTooLarge"]["description"]
     assert "**Documented by the provider:**" not in too_large
-    assert "*64 KiB limit and 413*: The provider states no size limit" in too_large
+    assert "*Body size limit and 413*: The provider states no size limit" in too_large
     for marked in provenance.marked_nodes(rendered):
         assert ("Documented by the provider" in marked.node["description"]) == bool(
             marked.node["x-provenance"].get("source")

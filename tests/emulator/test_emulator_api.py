@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from pbx_emulator.testing import RunningEmulator
+from pbx_kit import contract
 from pbx_kit.contract import load_document, path_parameter_range, read_only_fields, schema_properties, validator
 from tests.emulator.emulator_helpers import BLOCKED, OTHER, READONLY, api
 
@@ -205,7 +206,7 @@ def test_a_body_that_is_not_a_json_object_of_fields_is_400_with_field_null(
 ) -> None:
     with api(shared_emulator, token) as http:
         response = http.put(path_of(PATHS[0], "@me"), content=content, headers={"Content-Type": "application/json"})
-    if len(content) > 64 * 1024:
+    if len(content) > contract.max_body_bytes():
         assert response.status_code == 413
         return
     assert response.status_code == 400
@@ -328,8 +329,8 @@ def test_json_with_a_charset_is_accepted(emulator: RunningEmulator) -> None:
     assert response.json()["name"] == "Acme Лоджистикс"
 
 
-def test_a_body_over_64_kib_is_413_even_when_not_json_typed(shared_emulator: RunningEmulator, token: str) -> None:
-    big = b'{"extra_params": "' + b"x" * (64 * 1024) + b'"}'
+def test_a_body_over_the_limit_is_413_even_when_not_json_typed(shared_emulator: RunningEmulator, token: str) -> None:
+    big = b'{"extra_params": "' + b"x" * contract.max_body_bytes() + b'"}'
     with api(shared_emulator, token) as http:
         assert (
             http.put(path_of(PATHS[0], "@me"), content=big, headers={"Content-Type": "application/json"}).status_code
@@ -340,10 +341,10 @@ def test_a_body_over_64_kib_is_413_even_when_not_json_typed(shared_emulator: Run
     assert_body_is(response, "Error")
 
 
-def test_a_chunked_body_over_64_kib_is_413(shared_emulator: RunningEmulator, token: str) -> None:
+def test_a_chunked_body_over_the_limit_is_413(shared_emulator: RunningEmulator, token: str) -> None:
     def chunks():
         yield b'{"extra_params": "'
-        for _ in range(70):
+        for _ in range(contract.max_body_bytes() // 1024 + 6):
             yield b"x" * 1024
         yield b'"}'
 
@@ -352,9 +353,9 @@ def test_a_chunked_body_over_64_kib_is_413(shared_emulator: RunningEmulator, tok
     assert response.status_code == 413
 
 
-def test_a_body_of_exactly_64_kib_is_read(emulator: RunningEmulator) -> None:
+def test_a_body_of_exactly_the_limit_is_read(emulator: RunningEmulator) -> None:
     prefix, suffix = b'{"extra_params": "', b'"}'
-    body = prefix + b"x" * (64 * 1024 - len(prefix) - len(suffix)) + suffix
+    body = prefix + b"x" * (contract.max_body_bytes() - len(prefix) - len(suffix)) + suffix
     with api(emulator, emulator.token()) as http:
         response = http.put(path_of(PATHS[0], "@me"), content=body, headers={"Content-Type": "application/json"})
     # 4096 characters is the field's limit: the body is read and validated, not refused for size.

@@ -1,16 +1,28 @@
-"""pbx_kit.contract: each fact read from openapi.yaml and the default seed, as every piece asks for it."""
+"""pbx_kit.contract: each fact read from openapi.yaml and the default seed, as every piece asks for it.
+
+The expected values are the provider's documented ones (its base URL `https://<hostname>/api/ver1.0`, the token
+endpoint `POST https://<hostname>/oauth/token`, one-hour tokens), the OpenAPI and JSON Pointer specifications', or
+openapi.yaml's own text read here with PyYAML, never the kit's answer restated.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from pbx_kit import contract
 from pbx_kit.formats import INTEGER_FORMATS
 
+RAW = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text(encoding="utf-8"))
 
-def test_the_base_path_and_server_come_from_the_first_server() -> None:
-    assert contract.server_url() == contract.load_document()["servers"][0]["url"]
+
+def test_the_base_path_and_server_are_the_providers_documented_ones() -> None:
+    assert contract.server_url() == "https://{hostname}/api/ver1.0"
     assert contract.api_base_path() == "/api/ver1.0"
+    default_host = RAW["servers"][0]["variables"]["hostname"]["default"]
+    assert contract.default_server_url(RAW["servers"][0]) == f"https://{default_host}/api/ver1.0"
 
 
 @pytest.mark.parametrize(
@@ -53,8 +65,10 @@ def test_one_validator_reads_patterns_and_formats_as_schemathesis_does() -> None
 
 
 def test_error_messages_come_from_the_documents_examples() -> None:
-    assert contract.error_message("ClientNotFound") == contract.example_value("ClientNotFound")["message"]
-    assert contract.error_message("ClientNotFound")
+    examples = RAW["components"]["examples"]
+    assert contract.error_message("ClientNotFound") == examples["ClientNotFound"]["value"]["message"]
+    assert contract.error_message("ClientNotFound") == "Client not found."
+    assert contract.example_value("TooLarge") == examples["TooLarge"]["value"]
 
 
 def test_demo_identities_come_from_the_default_seed() -> None:
@@ -66,3 +80,59 @@ def test_demo_identities_come_from_the_default_seed() -> None:
     assert contract.demo_application(identities.main.app_id) == identities.main
     with pytest.raises(KeyError):
         contract.demo_application("no-such-app")
+
+
+def test_the_http_methods_are_the_path_item_fields_of_openapi_3_1() -> None:
+    # OpenAPI 3.1.0, section 4.8.9 (Path Item Object): the fixed fields that hold an Operation Object.
+    assert contract.HTTP_METHODS == ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def test_the_operations_under_the_base_url_and_the_token_endpoint_on_the_hosts_root() -> None:
+    served = {(op.method.upper(), op.host_path): op.under_base_url for op in contract.operations()}
+    assert served == {
+        ("GET", "/api/ver1.0/client/{client_id}/client/"): True,
+        ("PUT", "/api/ver1.0/client/{client_id}/client/"): True,
+        ("GET", "/api/ver1.0/client/client_info/{client_id}/"): True,
+        ("PUT", "/api/ver1.0/client/client_info/{client_id}/"): True,
+        ("POST", "/oauth/token"): False,
+    }
+    assert [op.operation_id for op in contract.base_url_operations()] == [
+        "getClient",
+        "updateClient",
+        "getClientInfo",
+        "updateClientInfo",
+    ]
+    needing_a_token = {op.operation_id: op.needs_token(RAW) for op in contract.operations()}
+    assert needing_a_token == {
+        "getClient": True,
+        "updateClient": True,
+        "getClientInfo": True,
+        "updateClientInfo": True,
+        "requestToken": False,
+    }
+
+
+def test_an_operation_with_its_own_servers_on_the_operation_or_the_path_item() -> None:
+    document = {
+        "openapi": "3.1.0",
+        "servers": [{"url": "https://{host}/base/", "variables": {"host": {"default": "h"}}}],
+        "paths": {
+            "/a": {"get": {"operationId": "a"}, "servers": [{"url": "https://h/other"}]},
+            "/b": {"post": {"operationId": "b", "servers": [{"url": "https://h"}]}, "parameters": []},
+            "/c": {"delete": {"operationId": "c"}},
+        },
+    }
+    found = {op.operation_id: (op.under_base_url, op.host_path) for op in contract.operations_of(document)}
+    assert found == {"a": (False, "/other/a"), "b": (False, "/b"), "c": (True, "/base/c")}
+
+
+def test_the_body_size_limit_is_stated_once_in_the_413_response() -> None:
+    limit = RAW["components"]["responses"]["PayloadTooLarge"]["x-max-body-bytes"]
+    assert contract.max_body_bytes() == limit == 64 * 1024
+    assert str(limit) in RAW["components"]["examples"]["TooLarge"]["value"]["message"], "the message names it"
+
+
+@pytest.mark.parametrize(("lifetime", "margin"), [(3600, 30.0), (300, 30.0), (60, 6.0), (10, 1.0)])
+def test_a_token_is_renewed_a_tenth_of_its_life_early_at_most_30_seconds(lifetime: int, margin: float) -> None:
+    # 3600 s is the lifetime every example of the provider's token documentation shows.
+    assert contract.token_renewal_margin(lifetime) == pytest.approx(margin)

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from pbx_kit.contract import ROOT
+from pbx_kit.document import escape
 
 # libyaml's parser when PyYAML has it: a revision is parsed twice (values, and nodes for the lines).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -103,8 +104,7 @@ def _line_index(text: str) -> dict[str, int]:
         lines[pointer] = line
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                name = str(key.value).replace("~", "~0").replace("/", "~1")
-                walk(value, f"{pointer}/{name}", key.start_mark.line + 1)
+                walk(value, f"{pointer}/{escape(str(key.value))}", key.start_mark.line + 1)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 walk(item, f"{pointer}/{index}", item.start_mark.line + 1)

@@ -15,11 +15,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pbx_kit.contract import HTTP_METHODS
+from pbx_kit.document import pointer
 from pbx_kit.spec_diff.changes import Axis, Change, Direction, Effect, Kind, effect_breaks
 from pbx_kit.spec_diff.revisions import Revision
 from pbx_kit.spec_diff.schemas import Schema, follow, normalize, type_effect
 
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 DOCUMENTATION_KEYWORDS = ("description", "summary", "title", "example", "examples", "externalDocs")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
@@ -549,7 +550,7 @@ def paths_changed(context: Context, old: Mapping[str, Any], new: Mapping[str, An
         old_path, new_path = old_paths.get(shape), new_paths.get(shape)
         old_item = follow(old, old["paths"][old_path], "")[0] if old_path else {}
         new_item = follow(new, new["paths"][new_path], "")[0] if new_path else {}
-        for method in METHODS:
+        for method in HTTP_METHODS:
             if method in old_item or method in new_item:
                 yield from _operation_changed(context, old, new, old_path, new_path, method)
 
@@ -560,7 +561,7 @@ def _path_shape(path: str) -> str:
 
 
 def _pointer(*parts: str) -> str:
-    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+    return pointer(parts)
 
 
 def _operation_changed(

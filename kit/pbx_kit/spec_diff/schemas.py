@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pbx_kit.contract import resolve
+from pbx_kit.document import escape, resolve
 
 STRUCTURAL = {"$ref", "allOf", "anyOf", "oneOf", "type", "nullable", "const", "enum", "properties", "required", "items"}
 
@@ -112,8 +112,7 @@ def _own(schema: Schema, node: Mapping[str, Any], pointer: str) -> None:
             values = tuple(value for value in values if value is not None)
         schema.enum = values
     for name, sub in (node.get("properties") or {}).items():
-        escaped = name.replace("~", "~0").replace("/", "~1")
-        schema.properties[name] = (sub, f"{pointer}/properties/{escaped}")
+        schema.properties[name] = (sub, f"{pointer}/properties/{escape(name)}")
     schema.required = schema.required | frozenset(node.get("required", ()))
     if "items" in node:
         schema.items = (node["items"], f"{pointer}/items")
