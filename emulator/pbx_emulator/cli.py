@@ -210,7 +210,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
         return 2
     store = app.state.emulator.store
     if args.workers > 1:
-        return serve_workers(app, args, shutdown)
+        return serve_with_workers(app, args, shutdown)
     try:
         config = uvicorn.Config(
             app,
@@ -230,7 +230,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
     return 0
 
 
-def serve_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutdown) -> int:
+def serve_with_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutdown) -> int:
     """`--workers N`: this process has made and checked the store (`app`); N workers serve it, each its own app."""
     from pbx_emulator.workers import EmulatorConfig, WorkerApp, serve_workers
 

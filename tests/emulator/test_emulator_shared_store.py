@@ -194,14 +194,15 @@ def test_tenants_never_read_or_write_each_other_under_mixed_load_through_every_w
         for tenant in tenants:
             (main,) = [a for a in tenant["applications"] if a["access_level"] == "All"]  # type: ignore[attr-defined]
             tokens.append(server.token(main["app_id"], main["app_secret"]))
-        with on_every_worker(server, per_worker=2) as workers:
+        with on_every_worker(server, per_worker=len(ids)) as workers:
             clients = [client for held in workers.values() for client in held]
             crossed: list[str] = []
 
             def load(index: int) -> None:
-                own, token = ids[index % len(ids)], tokens[index % len(ids)]
+                own, token = ids[index], tokens[index]
+                mine = [held[index] for held in workers.values()]  # this thread's own connection to each worker
                 for n in range(30):
-                    http = clients[(index + n) % len(clients)]
+                    http = mine[n % len(mine)]
                     marker = f"tenant {own} write {n}"
                     put = http.put(ME, json={"fact_address": marker}, headers=bearer(token))
                     if put.status_code != 200 or put.json()["id"] != own:
@@ -217,7 +218,7 @@ def test_tenants_never_read_or_write_each_other_under_mixed_load_through_every_w
                         if answer.status_code != 403:
                             crossed.append(f"{own} reached {other}: {answer.status_code}")
 
-            run_threads(len(clients), load)
+            run_threads(len(ids), load)
             finals = {client_id: clients[0].get(f"/client/{client_id}/client/", headers=bearer(token)).json()
                       for client_id, token in zip(ids, tokens, strict=True)}  # fmt: skip
     assert crossed == []
