@@ -7,22 +7,19 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 PYTEST  := $(PY) -m pytest
 SPECTRAL := node_modules/.bin/spectral
+REDOCLY  := node_modules/.bin/redocly
 SPEC    := openapi.yaml
 
 PYTHON_DEPS := $(VENV)/.installed
 NODE_DEPS   := node_modules/.installed
 
-.PHONY: help install lint lint-spec lint-python typecheck test bench
-help:
-	@echo "make conformance   run the conformance suite against a fresh local emulator (the main job)"
-	@echo "make test          every test, the spec lint and the generated-code drift check"
-	@echo "make lint          ruff on our Python, openapi-spec-validator and Spectral on openapi.yaml"
-	@echo "make typecheck     mypy --strict over all our Python (kit, emulator, conformance, generator, bench)"
-	@echo "make emulator      serve the emulator on http://127.0.0.1:8000 with the default seed"
-	@echo "make generate      apply overlays and regenerate the SDK under generated/"
-	@echo "make bench         benchmarks, each side by side with its peer"
+.PHONY: help install lint lint-spec lint-python typecheck test test-tools bench
 
-install: $(PYTHON_DEPS) $(NODE_DEPS)
+# Every target with a `## purpose` comment on its line, in this Makefile and mk/*.mk, in file order.
+help: ## list every target and what it does
+	@awk -F':.*## ' '/^[a-zA-Z0-9_-]+:.*## / { printf "  make %-20s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+install: $(PYTHON_DEPS) $(NODE_DEPS) ## create .venv (requirements.txt) and node_modules (package-lock.json)
 
 $(PYTHON_DEPS): requirements.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -34,31 +31,36 @@ $(NODE_DEPS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-lint: lint-python lint-spec
+lint: lint-python lint-spec ## ruff on our Python; openapi-spec-validator, Spectral and Redocly on openapi.yaml
 
-lint-python: $(PYTHON_DEPS)
+lint-python: $(PYTHON_DEPS) ## ruff check and ruff format --check over our Python
 	$(VENV)/bin/ruff check kit emulator conformance generator bench tests
 	$(VENV)/bin/ruff format --check kit emulator conformance generator bench tests
 
 # mypy --strict (pyproject.toml's [tool.mypy]) over every piece's package and the generator; each benchmark is a
 # script of its own (they share a file name, so one mypy run would see two modules called `bench`).
-typecheck: $(PYTHON_DEPS)
+typecheck: $(PYTHON_DEPS) ## mypy --strict over every piece's package and each benchmark script
 	$(VENV)/bin/mypy kit/pbx_kit emulator/pbx_emulator conformance/pbx_conformance generator
 	for script in bench/*/*.py; do $(VENV)/bin/mypy "$$script" || exit 1; done
 
 # Zero errors and zero warnings: Spectral's --fail-severity=warn; Redocly's recommended-strict (redocly.yaml) makes
-# every recommended rule an error. $(REDOCLY) and its offline settings are in mk/docs.mk.
-lint-spec: $(PYTHON_DEPS) $(NODE_DEPS)
+# every recommended rule an error. Redocly's offline settings are in mk/docs.mk.
+lint-spec: $(PYTHON_DEPS) $(NODE_DEPS) ## openapi-spec-validator, Spectral and Redocly on openapi.yaml, zero warnings
 	$(VENV)/bin/openapi-spec-validator $(SPEC)
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=warn $(SPEC)
 	$(REDOCLY) lint --config redocly.yaml $(SPEC)
 
-# Each piece adds its own targets, prerequisites of `test` (TEST_PREREQUISITES) and benchmarks (BENCHES).
+# Each piece adds its own targets, prerequisites of `test` (TEST_PREREQUISITES), what the tests need installed
+# beyond .venv and node_modules (TEST_TOOLS: Debian packages, downloaded wheels; each says what and why as it
+# installs) and benchmarks (BENCHES).
 TEST_PREREQUISITES :=
+TEST_TOOLS :=
 BENCHES :=
 include mk/*.mk
 
-test: $(PYTHON_DEPS) $(NODE_DEPS) lint typecheck $(TEST_PREREQUISITES)
+test-tools: $(TEST_TOOLS) ## install what the tests need beyond .venv: each step prints what it installs and why
+
+test: $(PYTHON_DEPS) $(NODE_DEPS) test-tools lint typecheck $(TEST_PREREQUISITES) ## what CI runs: lint, types, drift, gate, every test
 	$(PYTEST)
 
-bench: $(PYTHON_DEPS) $(NODE_DEPS) $(BENCHES)
+bench: $(PYTHON_DEPS) $(NODE_DEPS) $(BENCHES) ## every benchmark, each side by side with its peer, as ratios

@@ -11,10 +11,10 @@ CONFORMANCE_ARGS ?=
 # With no --base-url, `pbx-conformance run` starts the emulator itself (pbx_conformance/local_emulator.py, through
 # pbx_emulator.testing.running_emulator, fresh in-memory store) with the default seed's demo-app, other-app and
 # demo-readonly, and stops it after.
-conformance: $(PYTHON_DEPS)
+conformance: $(PYTHON_DEPS) ## the main job: the suite against a fresh local emulator, reports in reports/conformance
 	$(VENV)/bin/pbx-conformance run --report-dir $(CONFORMANCE_REPORTS) $(CONFORMANCE_ARGS)
 
-bench-conformance: $(PYTHON_DEPS)
+bench-conformance: $(PYTHON_DEPS) ## the suite's cost per case next to a bare `schemathesis run`
 	$(PY) bench/conformance/bench.py
 
 BENCHES += bench-conformance

@@ -4,13 +4,13 @@
 # Redocly CLI lints openapi.yaml in `make lint-spec` (the top Makefile) with redocly.yaml.
 .PHONY: docs
 
-REDOCLY := node_modules/.bin/redocly
+
 DOCS_DIR ?= build/docs
 # Redocly CLI sends usage data and checks for updates unless told not to: lint stays offline.
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-docs: $(PYTHON_DEPS) $(NODE_DEPS)
+docs: $(PYTHON_DEPS) $(NODE_DEPS) ## build the reference for API reviewers into build/docs
 	$(PY) -m pbx_kit.reference $(DOCS_DIR)
 
 TEST_PREREQUISITES += docs

@@ -14,28 +14,29 @@ SDK_DIST := build/sdk-dist
 SDK_WHEELHOUSE := build/sdk-wheelhouse
 SDK_WHEELHOUSE_STAMP := $(SDK_WHEELHOUSE)/.filled
 
-diff: $(PYTHON_DEPS)
+diff: $(PYTHON_DEPS) ## the change report from BASE (a git revision or a file) to openapi.yaml
 	$(VENV)/bin/pbx-spec diff $(BASE) $(SPEC) $(DIFF_ARGS)
 
 # RELEASE_ROOT: the repository whose openapi.yaml, released/ and generator/sdk-version are read (tests use a copy).
 RELEASE_ROOT ?= .
-check-breaking: $(PYTHON_DEPS)
+check-breaking: $(PYTHON_DEPS) ## fail on a change since released/ that breaks an axis without a major bump
 	$(VENV)/bin/pbx-spec check-breaking --root $(RELEASE_ROOT)
 
-release: $(PYTHON_DEPS)
+release: $(PYTHON_DEPS) ## set the SDK version, write CHANGELOG.md and released/, regenerate
 	$(VENV)/bin/pbx-spec release --root $(RELEASE_ROOT)
 	$(PY) generator/generate.py
 
 # The wheel and the sdist of pbx-api, built from generated/ (its own pyproject.toml) with the pinned setuptools.
-sdk-dist: $(SDK_WHEELHOUSE_STAMP)
+sdk-dist: $(SDK_WHEELHOUSE_STAMP) ## build the pbx-api wheel and sdist into build/sdk-dist
 	rm -rf $(SDK_DIST)
 	$(PY) -m pbx_kit.spec_diff.sdk_dist $(SDK_DIST) --find-links $(SDK_WHEELHOUSE)
 
 # httpx and attrs and what they need, at requirements.txt's pins, and the build backend at pyproject.toml's pin:
 # the wheel test builds and installs from here with --no-index, so it runs offline.
 SDK_WHEELHOUSE_PACKAGES := httpx httpcore h11 anyio idna certifi attrs typing_extensions
-sdk-wheelhouse: $(SDK_WHEELHOUSE_STAMP)
+sdk-wheelhouse: $(SDK_WHEELHOUSE_STAMP) ## download the SDK's dependencies once, for the offline wheel test
 $(SDK_WHEELHOUSE_STAMP): requirements.txt pyproject.toml | $(PYTHON_DEPS)
+	@echo "make sdk-wheelhouse: downloading pbx-api's dependencies at their pins from PyPI into $(SDK_WHEELHOUSE) (the offline wheel test)"
 	mkdir -p $(SDK_WHEELHOUSE)
 	grep -iE '^($(subst $(space),|,$(SDK_WHEELHOUSE_PACKAGES)))==' requirements.txt > $(SDK_WHEELHOUSE)/requirements.txt
 	sed -n 's/^requires = \["\(setuptools==[^"]*\)"\]/\1/p' pyproject.toml >> $(SDK_WHEELHOUSE)/requirements.txt
@@ -43,8 +44,9 @@ $(SDK_WHEELHOUSE_STAMP): requirements.txt pyproject.toml | $(PYTHON_DEPS)
 	  -r $(SDK_WHEELHOUSE)/requirements.txt
 	touch $@
 
-bench-spec-diff: $(PYTHON_DEPS)
+bench-spec-diff: $(PYTHON_DEPS) ## how long `pbx-spec diff` takes on the real spec, cold and warm
 	$(PY) bench/spec_diff/bench.py
 
-TEST_PREREQUISITES += check-breaking sdk-wheelhouse
+TEST_PREREQUISITES += check-breaking
+TEST_TOOLS += sdk-wheelhouse
 BENCHES += bench-spec-diff
