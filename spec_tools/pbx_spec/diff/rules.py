@@ -17,9 +17,9 @@ from typing import Any
 
 from pbx_kit.contract import HTTP_METHODS
 from pbx_kit.document import pointer
-from pbx_kit.spec_diff.changes import Axis, Change, Direction, Effect, Kind, effect_breaks
-from pbx_kit.spec_diff.revisions import Revision
-from pbx_kit.spec_diff.schemas import Schema, follow, normalize, type_effect
+from pbx_spec.diff.changes import Axis, Change, Direction, Effect, Kind, effect_breaks
+from pbx_spec.diff.normalized import Schema, follow, normalize, type_effect
+from pbx_spec.diff.revisions import Revision
 
 DOCUMENTATION_KEYWORDS = ("description", "summary", "title", "example", "examples", "externalDocs")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
