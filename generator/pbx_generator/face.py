@@ -1,8 +1,11 @@
 """The generator's public face: what other pieces (the spec tools) use of pbx_generator, and all they use.
 
-package = generate(work, spec)     # work/pbx_api, generated from the spec file `spec`
-document = sdk_input(source)       # what openapi-python-client reads for the OpenAPI document `source`
-for name, data in source_files(): ...  # the generator's own files, which shape every package it makes
+    package = generate(work, spec)        # work/pbx_api, generated from the spec file `spec`
+    document = sdk_input(source)          # what openapi-python-client reads for the OpenAPI document `source`
+    for name, data in source_files():     # the generator's own files, which shape every package it makes
+        ...
+
+`GenerationFailed` is what a generation raises besides the kit's OverlayError (a variant that cannot be made).
 """
 
 from __future__ import annotations
