@@ -25,6 +25,8 @@ from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SPEC_PATH = ROOT / "openapi.yaml"
+# The overlays and overlays/variants.yaml, which make the contract's variants (the SDK's input).
+DEFAULT_OVERLAYS_PATH = ROOT / "overlays"
 # The emulator's bundled seed: its demo applications are the identities of `make conformance` and the examples.
 DEFAULT_SEED_PATH = ROOT / "emulator" / "pbx_emulator" / "seed.yaml"
 # The name local `$ref`s resolve against when a schema is taken out of the document.
@@ -42,6 +44,11 @@ __all__ = ["resolve"]  # re-exported: `contract.resolve` is `pbx_kit.document.re
 def spec_path() -> Path:
     """The contract's file: `PBX_SPEC` if set, else the repository's openapi.yaml."""
     return Path(os.environ.get("PBX_SPEC", DEFAULT_SPEC_PATH))
+
+
+def overlays_path() -> Path:
+    """The folder of the contract's overlays and their variants.yaml: the repository's overlays/."""
+    return DEFAULT_OVERLAYS_PATH
 
 
 @cache
