@@ -34,13 +34,13 @@ $(NODE_DEPS): package.json package-lock.json
 lint: lint-python lint-spec ## ruff on our Python; openapi-spec-validator, Spectral and Redocly on openapi.yaml
 
 lint-python: $(PYTHON_DEPS) ## ruff check and ruff format --check over our Python
-	$(VENV)/bin/ruff check kit emulator conformance generator bench tests
-	$(VENV)/bin/ruff format --check kit emulator conformance generator bench tests
+	$(VENV)/bin/ruff check kit emulator conformance generator bench docs_tool tests
+	$(VENV)/bin/ruff format --check kit emulator conformance generator bench docs_tool tests
 
 # mypy --strict (pyproject.toml's [tool.mypy]) over every piece's package and the generator; each benchmark is a
 # script of its own (they share a file name, so one mypy run would see two modules called `bench`).
 typecheck: $(PYTHON_DEPS) ## mypy --strict over every piece's package and each benchmark script
-	$(VENV)/bin/mypy kit/pbx_kit emulator/pbx_emulator conformance/pbx_conformance generator
+	$(VENV)/bin/mypy kit/pbx_kit emulator/pbx_emulator conformance/pbx_conformance generator docs_tool/pbx_docs
 	for script in bench/*/*.py; do $(VENV)/bin/mypy "$$script" || exit 1; done
 
 # Zero errors and zero warnings: Spectral's --fail-severity=warn; Redocly's recommended-strict (redocly.yaml) makes

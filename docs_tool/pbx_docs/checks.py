@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import pbx_conformance.checks  # noqa: F401  (the suite's own checks register when this is imported)
 import schemathesis.specs.openapi.checks  # noqa: F401  (schemathesis's built-in checks register on import)
-from pbx_conformance import registry, schemathesis_engine
 from schemathesis.checks import CHECKS
-from tests.conformance.test_faults import FAULT_BREAKS
 
+import pbx_conformance.checks
+from pbx_conformance import registry, schemathesis_engine
 from pbx_docs.markdown import GENERATED_NOTE, code, first_line, paragraphs, table
+from tests.conformance.test_faults import FAULT_BREAKS
 
 FOLDER = "qa/checks"
 PROMISES = Path(inspect.getfile(pbx_conformance.checks)).parents[1] / "PROMISES.md"
@@ -164,8 +164,7 @@ def index_page() -> str:
             when = f"**skipped** here: {unrunnable[name]}"
         built_in.append((code(name), when))
     own = [
-        (f"[`{check.name}`]({check.name}.md)", check.kind, first_line(check.function.__doc__))
-        for check in own_checks()
+        (f"[`{check.name}`]({check.name}.md)", check.kind, first_line(check.function.__doc__)) for check in own_checks()
     ]
     rows = [(number, promise, held_by, how) for number, promise, held_by, how in promises()]
     return "\n".join(

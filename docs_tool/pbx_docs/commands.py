@@ -147,5 +147,7 @@ def make_targets(root: Path | None = None) -> str:
         for line in makefile.read_text(encoding="utf-8").splitlines():
             match = TARGET.match(line)
             if match:
-                rows.append((code(f"make {match.group(1)}"), match.group(2), code(makefile.relative_to(root).as_posix())))
+                rows.append(
+                    (code(f"make {match.group(1)}"), match.group(2), code(makefile.relative_to(root).as_posix()))
+                )
     return table(("target", "what it does", "defined in"), rows)

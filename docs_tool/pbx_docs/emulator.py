@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pbx_emulator.seed import load_seed
-
 from pbx_docs.markdown import code, table
+from pbx_emulator.seed import load_seed
 
 ACCESS = {"All": "reads and writes", "Call API": "reads only: a `PUT` answers 403 `app_access_type_deny`"}
 
@@ -12,8 +11,9 @@ ACCESS = {"All": "reads and writes", "Call API": "reads only: a `PUT` answers 40
 def demo_credentials() -> str:
     rows = []
     for client in load_seed():
-        who = f"{client.client['id']} {client.client['name']}" + (" (blocked: every call answers 403 `user_blocked`)"
-                                                                  if client.blocked else "")
+        who = f"{client.client['id']} {client.client['name']}" + (
+            " (blocked: every call answers 403 `user_blocked`)" if client.blocked else ""
+        )
         for application in client.applications:
             level = f"{application.access_level} ({ACCESS[application.access_level]})"
             rows.append((code(application.app_id), code(application.app_secret), level, who))

@@ -14,10 +14,9 @@ import re
 from pathlib import Path
 
 import pbx_api.client
-from pbx_kit import reference
-
 from pbx_docs.commands import _help, _subcommands, commands
 from pbx_docs.markdown import GENERATED_NOTE, code, table
+from pbx_kit import reference
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTION_VARIABLE = re.compile(r"\s*\[(PBX_[A-Z0-9_]+)(?:=1)?\]$")
@@ -54,7 +53,9 @@ def command_variables() -> list[tuple[str, str, str]]:
 def sdk_variables() -> list[tuple[str, str, str]]:
     if set(SDK) != set(pbx_api.client.ENVIRONMENT):
         raise RuntimeError(f"pbx_docs.environment.SDK names {sorted(SDK)}; the SDK reads {pbx_api.client.ENVIRONMENT}")
-    return [(name, "`pbx_api.PbxClient()`, `pbx_api.AsyncPbxClient()`", SDK[name]) for name in pbx_api.client.ENVIRONMENT]
+    return [
+        (name, "`pbx_api.PbxClient()`, `pbx_api.AsyncPbxClient()`", SDK[name]) for name in pbx_api.client.ENVIRONMENT
+    ]
 
 
 def reference_variables() -> list[tuple[str, str, str]]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pbx_emulator.faults import FAULTS
-
 from pbx_docs.markdown import code, table
+from pbx_emulator.faults import FAULTS
 
 
 def fault_table() -> str:

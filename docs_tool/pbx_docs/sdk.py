@@ -8,14 +8,13 @@ import inspect
 
 import pbx_api
 from pbx_api import errors
-
 from pbx_docs.markdown import code, first_line, table
 
 
 def error_table() -> str:
     statuses: dict[type, list[int]] = {}
-    for status, error in errors.ERROR_FOR_STATUS.items():
-        statuses.setdefault(error, []).append(status)
+    for code_, raised in errors.ERROR_FOR_STATUS.items():
+        statuses.setdefault(raised, []).append(code_)
     classes = [
         value
         for _, value in inspect.getmembers(errors, inspect.isclass)
@@ -25,8 +24,8 @@ def error_table() -> str:
     rows = []
     for error in classes:
         base = ", ".join(code(parent.__name__) for parent in error.__bases__)
-        status = ", ".join(str(status) for status in statuses.get(error, []))
-        rows.append((code(error.__name__), base, status, first_line(error.__doc__)))
+        shown = ", ".join(str(number) for number in statuses.get(error, []))
+        rows.append((code(error.__name__), base, shown, first_line(error.__doc__)))
     return table(("error", "derives from", "status", "when"), rows)
 
 

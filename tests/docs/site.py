@@ -27,9 +27,10 @@ class Block:
 
 
 def runnable_blocks() -> list[Block]:
+    """Every block marked runnable, in the README and in the site's pages."""
     return [
-        Block(page.relative_to(DOCS).as_posix(), language, code)
-        for page in sorted(DOCS.rglob("*.md"))
+        Block(page.relative_to(ROOT).as_posix(), language, code)
+        for page in [README, *sorted(DOCS.rglob("*.md"))]
         for language, code in RUNNABLE.findall(page.read_text(encoding="utf-8"))
     ]
 
@@ -37,8 +38,18 @@ def runnable_blocks() -> list[Block]:
 def build_site(site_dir: Path) -> Path:
     """The site and the Redoc reference in `site_dir`, as `make docs` builds them; mkdocs --strict must pass."""
     finished = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--config-file", str(MKDOCS_YML),
-         "--site-dir", str(site_dir)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "--config-file",
+            str(MKDOCS_YML),
+            "--site-dir",
+            str(site_dir),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -89,8 +89,9 @@ def test_the_home_page_shows_the_way_for_each_kind_of_user(browser_page: Any) ->
 
 
 @pytest.mark.parametrize(("section", "relative", "heading", "screenshot"), PAGES, ids=[p[0] for p in PAGES])
-def test_one_page_per_section_shows(browser_page: Any, section: str, relative: str, heading: str,
-                                    screenshot: str | None) -> None:
+def test_one_page_per_section_shows(
+    browser_page: Any, section: str, relative: str, heading: str, screenshot: str | None
+) -> None:
     page, refused, site = browser_page
     _open(page, site, relative)
     assert _heading(page) == heading
@@ -122,8 +123,10 @@ def test_a_request_that_leaves_the_site_is_refused_and_seen(browser_page: Any) -
     """The guard itself: a page that asks for something from elsewhere does not get it, and the test sees it."""
     page, refused, site = browser_page
     _open(page, site, "index.html")
-    page.evaluate("() => { const image = new Image(); image.src = 'https://cdn.example.com/logo.png'; "
-                  "document.body.appendChild(image); }")
+    page.evaluate(
+        "() => { const image = new Image(); image.src = 'https://cdn.example.com/logo.png'; "
+        "document.body.appendChild(image); }"
+    )
     page.wait_for_timeout(500)
     assert refused == ["https://cdn.example.com/logo.png"]
     refused.clear()

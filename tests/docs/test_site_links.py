@@ -65,7 +65,9 @@ def broken_links(site: Path) -> list[str]:
             if parts.fragment and target.suffix == ".html":
                 ids = pages[target].ids if target in pages else _parse(target).ids
                 if unquote(parts.fragment) not in ids:
-                    problems.append(f"{where}: {kind} {url}: no #{parts.fragment} in {target.relative_to(site.resolve())}")
+                    problems.append(
+                        f"{where}: {kind} {url}: no #{parts.fragment} in {target.relative_to(site.resolve())}"
+                    )
     return problems
 
 
@@ -82,8 +84,11 @@ def test_the_check_finds_a_broken_link_and_a_missing_anchor(tmp_path: Path, buil
     home = site / "index.html"
     text = home.read_text(encoding="utf-8")
     home.write_text(
-        text.replace("</body>", '<a href="qa/nowhere.html">x</a><a href="qa/staging.html#no-such-part">y</a>'
-                     '<img src="https://cdn.example.com/logo.png"></body>'),
+        text.replace(
+            "</body>",
+            '<a href="qa/nowhere.html">x</a><a href="qa/staging.html#no-such-part">y</a>'
+            '<img src="https://cdn.example.com/logo.png"></body>',
+        ),
         encoding="utf-8",
     )
     assert broken_links(site) == [
