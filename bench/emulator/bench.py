@@ -1,8 +1,14 @@
-"""`make bench-emulator`: the emulator side by side with Prism's mock of the same openapi.yaml.
+"""`make bench-emulator`: the emulator side by side with Prism's mock of the same openapi.yaml, and the shared
+store's cost and scaling in the same run.
 
-Both serve on free loopback ports; wrk puts the same load on each (32 connections, authenticated):
-GET /client/@me/client/ and a valid PUT. Prints requests/s, p99 latency, the emulator/Prism ratio and
-each server's peak memory (RSS high-water mark). A benchmark, not a test: it asserts nothing.
+Every server serves on a free loopback port; wrk puts the same load on each in turn (32 connections,
+authenticated): GET /client/@me/client/ and a valid PUT. Prints requests/s, p99 latency and each server's peak
+memory (RSS high-water mark), and the ratios:
+- the emulator (SQLite, one process) against Prism (goals 5x GET, 3x PUT);
+- one worker on PostgreSQL against one on SQLite (the cost of the shared store, no goal);
+- two workers on PostgreSQL against one (goal 1.5x for GET on a 2-core machine), Prism's figure beside them.
+PostgreSQL is a throwaway server of Debian's binaries (pbx_emulator.throwaway_postgres), reached over its Unix
+socket, with its default durability settings. A benchmark, not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from pathlib import Path
 import httpx
 
 from pbx_emulator.testing import free_port
+from pbx_emulator.throwaway_postgres import throwaway_postgres
 from pbx_kit.contract import (
     ME,
     ROOT,
@@ -35,6 +42,7 @@ CONNECTIONS = 32
 THREADS = 2
 PUT_SCRIPT = Path(__file__).with_name("put.lua")
 GOALS = {"GET": 5.0, "PUT": 3.0}
+SCALING_GOAL = {"GET": 1.5}  # two workers on PostgreSQL against one
 # The load's target: the contract's first path, naming the token's own client.
 ME_PATH = next(iter(load_document()["paths"])).format(client_id=ME)
 
@@ -116,47 +124,90 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(10)
 
 
+def emulator_command(port: int, db: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "pbx_emulator", "serve", "--quiet", "--port", str(port), "--db", db, *extra]
+
+
+def token_of(api_url: str) -> str:
+    demo = demo_identities().main
+    grant = {"grant_type": "client_credentials", "client_id": demo.app_id, "client_secret": demo.app_secret}
+    return str(httpx.post(token_url(api_url), data=grant).json()["access_token"])
+
+
+def print_rows(title: str, results: dict[str, dict[str, dict[str, float | str]]]) -> None:
+    print(f"\n{title}")
+    print(f"{'':5} {'server':12} {'req/s':>10} {'p99 ms':>8} {'non-2xx':>8}  socket errors")
+    for name, row in results.items():
+        for server, r in row.items():
+            print(f"{name:5} {server:12} {r['rps']:>10.0f} {r['p99_ms']:>8.2f} {r['non_2xx']:>8}  {r['socket_errors']}")
+
+
 def main() -> int:
-    with tempfile.TemporaryDirectory(prefix="bench-emulator-") as scratch:
-        emulator_port, prism_port = free_port(), free_port()
-        emulator = start(
-            [sys.executable, "-m", "pbx_emulator", "serve", "--quiet", "--port", str(emulator_port),
-             "--db", str(Path(scratch, "bench.sqlite3"))],
-            Path(scratch, "emulator.log"),
-        )  # fmt: skip
-        prism = start(
-            [str(ROOT / "node_modules/.bin/prism"), "mock", str(spec_path()), "-p", str(prism_port), "-h", "127.0.0.1"],
-            Path(scratch, "prism.log"),
-        )
+    with tempfile.TemporaryDirectory(prefix="bench-emulator-") as scratch, throwaway_postgres() as postgres:
+        ports = {name: free_port() for name in ("emulator", "prism", "pg-1-worker", "pg-2-workers")}
+        commands = {
+            "emulator": emulator_command(ports["emulator"], str(Path(scratch, "bench.sqlite3"))),
+            "prism": [str(ROOT / "node_modules/.bin/prism"), "mock", str(spec_path()), "-p", str(ports["prism"]),
+                      "-h", "127.0.0.1"],
+            "pg-1-worker": emulator_command(ports["pg-1-worker"], postgres.create_database("one_worker")),
+            "pg-2-workers": emulator_command(
+                ports["pg-2-workers"], postgres.create_database("two_workers"), "--workers", "2"
+            ),
+        }  # fmt: skip
+        processes = {name: start(command, Path(scratch, f"{name}.log")) for name, command in commands.items()}
         try:
-            emulator_api = f"http://127.0.0.1:{emulator_port}{api_base_path()}"
-            prism_url = f"http://127.0.0.1:{prism_port}"  # Prism serves the paths at its root
-            wait_until_answering(f"{emulator_api}/{SERVED_SPEC_NAME}", emulator)
-            wait_until_answering(prism_url + ME_PATH, prism)
-            demo = demo_identities().main
-            token = httpx.post(
-                token_url(emulator_api),
-                data={"grant_type": "client_credentials", "client_id": demo.app_id, "client_secret": demo.app_secret},
-            ).json()["access_token"]
-            results = {}
-            for name, script in (("GET", None), ("PUT", PUT_SCRIPT)):
-                results[name] = {
-                    "emulator": wrk(emulator_api + ME_PATH, token, script),
-                    "prism": wrk(prism_url + ME_PATH, "prism-accepts-any-token", script),
-                }
-            memory = {"emulator": peak_rss_mib(emulator.pid), "prism": peak_rss_mib(prism.pid)}
+            urls = {
+                name: f"http://127.0.0.1:{port}{api_base_path()}" if name != "prism" else f"http://127.0.0.1:{port}"
+                for name, port in ports.items()
+            }  # Prism serves the paths at its root
+            for name, process in processes.items():
+                probe = urls[name] + (ME_PATH if name == "prism" else f"/{SERVED_SPEC_NAME}")
+                wait_until_answering(probe, process)
+            tokens = {name: "prism-accepts-any-token" if name == "prism" else token_of(urls[name]) for name in urls}
+            results: dict[str, dict[str, dict[str, float | str]]] = {}
+            for load, script in (("GET", None), ("PUT", PUT_SCRIPT)):
+                results[load] = {name: wrk(urls[name] + ME_PATH, tokens[name], script) for name in urls}
+            memory = {name: peak_rss_mib(process.pid) for name, process in processes.items()}
         finally:
-            stop(emulator)
-            stop(prism)
-    print(f"\nemulator vs Prism mock, wrk {CONNECTIONS} connections, {THREADS} threads, {DURATION} each")
-    print(f"{'':5} {'server':9} {'req/s':>10} {'p99 ms':>8} {'non-2xx':>8}  socket errors")
-    for name, pair in results.items():
-        for server, r in pair.items():
-            print(f"{name:5} {server:9} {r['rps']:>10.0f} {r['p99_ms']:>8.2f} {r['non_2xx']:>8}  {r['socket_errors']}")
-        ratio = float(pair["emulator"]["rps"]) / float(pair["prism"]["rps"])
-        verdict = "meets" if ratio >= GOALS[name] else "BELOW"
-        print(f"{name:5} ratio emulator/Prism = {ratio:.2f}x ({verdict} the {GOALS[name]:.0f}x goal)")
+            for process in processes.values():
+                stop(process)
+
+    def rps(load: str, server: str) -> float:
+        return float(results[load][server]["rps"])
+
+    print_rows(
+        f"emulator vs Prism mock, wrk {CONNECTIONS} connections, {THREADS} threads, {DURATION} each",
+        {load: {server: row[server] for server in ("emulator", "prism")} for load, row in results.items()},
+    )
+    for load in results:
+        ratio = rps(load, "emulator") / rps(load, "prism")
+        verdict = "meets" if ratio >= GOALS[load] else "BELOW"
+        print(f"{load:5} ratio emulator/Prism = {ratio:.2f}x ({verdict} the {GOALS[load]:.0f}x goal)")
     print(f"peak RSS: emulator {memory['emulator']:.1f} MiB, Prism {memory['prism']:.1f} MiB")
+
+    print_rows(
+        "the shared store: PostgreSQL, one worker and two, beside SQLite and Prism (same run, same load)",
+        {
+            load: {
+                label: row[server]
+                for label, server in (("sqlite 1w", "emulator"), ("pg 1w", "pg-1-worker"), ("pg 2w", "pg-2-workers"),
+                                      ("prism", "prism"))
+            }
+            for load, row in results.items()
+        },
+    )  # fmt: skip
+    for load in results:
+        cost = rps(load, "pg-1-worker") / rps(load, "emulator")
+        scaling = rps(load, "pg-2-workers") / rps(load, "pg-1-worker")
+        goal = SCALING_GOAL.get(load)
+        verdict = f" ({'meets' if scaling >= goal else 'BELOW'} the {goal:.1f}x goal)" if goal else ""
+        print(f"{load:5} ratio pg 1 worker/sqlite 1 worker = {cost:.2f}x (the cost of the shared store)")
+        print(f"{load:5} ratio pg 2 workers/pg 1 worker = {scaling:.2f}x{verdict}")
+        print(f"{load:5} ratio pg 2 workers/Prism = {rps(load, 'pg-2-workers') / rps(load, 'prism'):.2f}x")
+    print(
+        f"peak RSS: pg 1 worker {memory['pg-1-worker']:.1f} MiB, pg 2 workers {memory['pg-2-workers']:.1f} MiB "
+        "(the emulator's processes; PostgreSQL's own not counted)"
+    )
     return 0
 
 

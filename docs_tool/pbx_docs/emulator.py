@@ -1,9 +1,9 @@
-"""The emulator's demo applications, from its bundled seed (`pbx_emulator.seed`)."""
+"""The emulator's demo applications, from its bundled seed (read by `pbx_kit.seed`)."""
 
 from __future__ import annotations
 
 from pbx_docs.markdown import code, table
-from pbx_emulator.seed import load_seed
+from pbx_kit.seed import load_seed
 
 ACCESS = {"All": "reads and writes", "Call API": "reads only: a `PUT` answers 403 `app_access_type_deny`"}
 

@@ -36,8 +36,7 @@ from pbx_emulator.middleware import (
     WrongContentTypeMiddleware,
 )
 from pbx_emulator.rate_limit import FailedTokenRequests, RateLimited, RateLimiter
-from pbx_emulator.seed import Application, load_seed
-from pbx_emulator.store import Store
+from pbx_emulator.store import RATE, TOKEN_FAILURES, Store, open_store
 from pbx_emulator.validation import check_charset, check_update, parse_body, valid_fields
 from pbx_kit.contract import (
     ME,
@@ -49,6 +48,7 @@ from pbx_kit.contract import (
     path_parameter_range,
     token_path,
 )
+from pbx_kit.seed import Application, load_seed
 
 EXPLORER_NAME = "client_api_explorer"
 CLIENT_ID = "client_id"  # the path parameter naming the client
@@ -56,7 +56,8 @@ CLIENT_ID = "client_id"  # the path parameter naming the client
 
 @dataclass
 class Emulator:
-    """Everything the handlers share: the store, the token issuer, the rate limiter and the faults."""
+    """Everything the handlers share: the store, the token issuer, the rate limiter, the faults, and the contract
+    (`spec`: its path; None: the default one) whose rules and words every answer follows."""
 
     store: Store
     issuer: TokenIssuer
@@ -64,6 +65,7 @@ class Emulator:
     faults: Faults
     max_body: int  # the contract's `x-max-body-bytes`: larger bodies answer 413
     started_clients: dict[int, dict[str, Any]] = field(default_factory=dict)
+    spec: Path | None = None
 
     def application_of(self, request: Request) -> Application:
         """The application that the request's token stands for (401 if none)."""
@@ -82,16 +84,17 @@ class Emulator:
             request.state.quota = error.quota
             raise
 
-    def target(self, application: Application, raw_id: str) -> int:
-        """The id of the client that `{client_id}` names, if the application may see it (403/404 if not)."""
+    def target(self, application: Application, raw_id: str, own_exists: bool = False) -> int:
+        """The id of the client that `{client_id}` names, if the application may see it (403/404 if not);
+        `own_exists`: the application's own client is known to exist (no need to ask the store again)."""
         own = application.client_id
         if raw_id == ME:
             return self._next_client(own) if self.faults.on("me-wrong-client") else own
-        client_id = parse_client_id(raw_id)
-        if client_id is None or self.store.client(client_id) is None:
-            raise client_not_found()
+        client_id = parse_client_id(raw_id, self.spec)
+        if client_id is None or not ((own_exists and client_id == own) or self.store.client(client_id) is not None):
+            raise client_not_found(self.spec)
         if client_id != own and not self.faults.on("leak-other-client"):
-            raise forbidden("AccessDenied")
+            raise forbidden("AccessDenied", self.spec)
         return client_id
 
     def _next_client(self, client_id: int) -> int:
@@ -107,13 +110,13 @@ class Emulator:
         return client
 
 
-def parse_client_id(raw_id: str) -> int | None:
+def parse_client_id(raw_id: str, spec: Path | None = None) -> int | None:
     """A number within the contract's range for `{client_id}`, written in ASCII digits, or None.
 
     Text longer than the range's largest number (leading zeros aside) is refused before `int()` sees it: an
     id of any length costs no more than 20 digits, and never meets Python's int-conversion digit limit.
     """
-    low, high = path_parameter_range(CLIENT_ID)
+    low, high = path_parameter_range(CLIENT_ID, spec)
     if not (raw_id.isascii() and raw_id.isdigit()):
         return None
     digits = raw_id.lstrip("0") or "0"
@@ -141,31 +144,36 @@ async def serve_client(request: Request, alias: bool) -> Response:
     emulator = emulator_of(request)
     application = emulator.application_of(request)
     emulator.count_call(request, application.client_id)
-    if emulator.store.is_blocked(application.client_id):
+    # The caller's own client, read once: whether it is blocked, and (most calls name it) the answer.
+    own = emulator.store.client_state(application.client_id)
+    if own is not None and own.blocked:
         raise user_blocked()
-    client_id = emulator.target(application, request.path_params[CLIENT_ID])
+    client_id = emulator.target(application, request.path_params[CLIENT_ID], own_exists=own is not None)
     if request.method == "PUT":
         return await update_client(request, emulator, application, client_id)
     if alias and emulator.faults.on("stale-alias"):
         client = emulator.started_clients.get(client_id)
+    elif own is not None and client_id == application.client_id:
+        client = own.client
     else:
         client = emulator.store.client(client_id)
     if client is None:
-        raise client_not_found()
+        raise client_not_found(emulator.spec)
     return json_response(200, emulator.present(client))
 
 
 async def update_client(request: Request, emulator: Emulator, application: Application, client_id: int) -> Response:
+    spec = emulator.spec
     if not application.may_write and not emulator.faults.on("call-api-can-write"):
-        raise forbidden("AppAccessTypeDeny")
-    body = await read_json_body(request)
+        raise forbidden("AppAccessTypeDeny", spec)
+    body = await read_json_body(request, spec)
     changes: Any = None
     try:
-        changes = parse_body(body)
-        changes = check_update(changes, allow_read_only=emulator.faults.on("read-only-writable"))
+        changes = parse_body(body, spec)
+        changes = check_update(changes, allow_read_only=emulator.faults.on("read-only-writable"), spec=spec)
     except ValidationFailed as error:
         if emulator.faults.on("invalid-put-partially-applied") and isinstance(changes, dict):
-            emulator.store.update_client(client_id, valid_fields(changes))
+            emulator.store.update_client(client_id, valid_fields(changes, spec))
         if emulator.faults.on("validation-422"):
             error.status_code = 422
         raise
@@ -175,32 +183,32 @@ async def update_client(request: Request, emulator: Emulator, application: Appli
     else:
         client = emulator.store.update_client(client_id, changes)
     if client is None:
-        raise client_not_found()
+        raise client_not_found(spec)
     return json_response(200, emulator.present(client))
 
 
-async def read_json_body(request: Request) -> bytes:
+async def read_json_body(request: Request, spec: Path | None = None) -> bytes:
     """The body of a JSON request: 413 past the contract's size limit, 415 unless JSON-typed, checked before it is
     parsed."""
     limit = emulator_of(request).max_body
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise too_large()
+        raise too_large(spec)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != JSON:
-        raise ApiError.from_example(415, "NotJson")
+        raise ApiError.from_example(415, "NotJson", spec)
     check_charset(request.headers.get("content-type", ""))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise too_large()
+            raise too_large(spec)
         chunks.append(chunk)
     return b"".join(chunks)
 
 
-def too_large() -> ApiError:
-    return ApiError.from_example(413, "TooLarge")
+def too_large(spec: Path | None = None) -> ApiError:
+    return ApiError.from_example(413, "TooLarge", spec)
 
 
 async def issue_token(request: Request) -> Response:
@@ -254,15 +262,18 @@ def create_app(
     max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
     token_failure_limit: int = TOKEN_FAILURE_LIMIT,
 ) -> Starlette:
+    """The emulator of the contract at `spec_path` (None: the default one), on the store `db_path` names: a SQLite
+    file or `:memory:`, or a PostgreSQL URL (a store several workers share)."""
     active = Faults(faults)  # an unknown fault is refused before the store is opened
-    store = Store(db_path, load_seed(seed_path))
+    store = open_store(db_path, load_seed(seed_path, spec_path))
     try:
         issuer = TokenIssuer(
             store.application,
             token_lifetime,
             check_secret=not active.on("token-ignores-secret"),
-            max_tokens_per_application=max_tokens_per_application,
-            failures=FailedTokenRequests(token_failure_limit),
+            failures=FailedTokenRequests(token_failure_limit, counts=store.counts(TOKEN_FAILURES)),
+            tokens=store.tokens(max_tokens_per_application),
+            spec=spec_path,
         )
         return _app(store, issuer, active, rate_limit, access_log, spec_path)
     except BaseException:
@@ -279,14 +290,16 @@ def _app(
     spec_path: Path | None,
 ) -> Starlette:
     document = load_document(spec_path)
-    limiter = RateLimiter(RATE_LIMIT if rate_limit is None else rate_limit)
+    limiter = RateLimiter(RATE_LIMIT if rate_limit is None else rate_limit, counts=store.counts(RATE))
     emulator = Emulator(
         store=store,
         issuer=issuer,
         limiter=limiter,
         faults=active,
         max_body=max_body_bytes(spec_path),
-        started_clients=store.clients(),
+        # The `stale-alias` fault's copy of every client as it was at start; no copy without the fault.
+        started_clients=store.clients() if active.on("stale-alias") else {},
+        spec=spec_path,
     )
     base = api_base_path(spec_path)
     routes = [

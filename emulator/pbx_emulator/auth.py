@@ -1,7 +1,9 @@
 """OAuth 2.0 client credentials (RFC 6749 section 4.4) and Bearer tokens (RFC 6750).
 
-Tokens are random and opaque, kept in memory with their expiry: a restart forgets them, as a provider's
-restart would not, but fetching a new token on 401 is what the contract asks of callers anyway.
+Tokens are random and opaque. Where they are kept is the store's choice (`TokenKeeper`): with SQLite, in this
+process's memory with their expiry (a restart forgets them, as a provider's restart would not, but fetching a
+new token on 401 is what the contract asks of callers anyway); with PostgreSQL, in the database, so a token one
+worker issued is accepted by every worker.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 from urllib.parse import parse_qs, unquote
 
 from pbx_emulator.defaults import MAX_TOKENS_PER_APPLICATION
 from pbx_emulator.errors import TokenError, Unauthorized, invalid_token
 from pbx_emulator.rate_limit import FailedTokenRequests, TooManyFailedTokenRequests
-from pbx_emulator.seed import Application
+from pbx_kit.seed import Application
 
 SCOPE = "all"
 FORM = "application/x-www-form-urlencoded"
@@ -30,18 +34,70 @@ class Grant:
     """What a token stands for: the application, hence its client and access level."""
 
     application: Application
-    expires_at: float
+
+
+class TokenKeeper(Protocol):
+    """Where live tokens are kept: each stands for an application until it expires or is revoked; one application
+    holds at most a fixed number of live tokens, past which its oldest is revoked."""
+
+    def keep(self, token: str, application: Application, lifetime: int) -> None: ...
+
+    def find(self, token: str) -> Application | None:
+        """The application a live token stands for, or None (unknown, expired or revoked)."""
+        ...
+
+    @property
+    def live_tokens(self) -> int: ...
+
+
+class MemoryTokens:
+    """Tokens in this process's memory, bounded.
+
+    Every token has the same lifetime, so tokens expire in the order they were issued, and keeping them in that
+    order lets each token request forget the expired ones at a cost proportional to their number (not to every
+    live token). Past `max_per_application` live tokens of one application, its oldest is revoked (a caller
+    fetching a token per request would otherwise grow the store for as long as a token lives).
+    """
+
+    def __init__(
+        self, max_per_application: int = MAX_TOKENS_PER_APPLICATION, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._max_per_application = max_per_application
+        self._clock = clock
+        # Every live token and its application and expiry, oldest first: an OrderedDict takes and drops at its
+        # front, or anywhere, in O(1).
+        self._grants: OrderedDict[str, tuple[Application, float]] = OrderedDict()
+        self._by_application: dict[str, deque[str]] = {}  # each application's tokens, oldest first
+
+    @property
+    def live_tokens(self) -> int:
+        return len(self._grants)
+
+    def find(self, token: str) -> Application | None:
+        found = self._grants.get(token)
+        if found is None or found[1] <= self._clock():
+            return None
+        return found[0]
+
+    def keep(self, token: str, application: Application, lifetime: int) -> None:
+        now = self._clock()
+        self._forget_expired(now)
+        self._grants[token] = (application, now + lifetime)
+        held = self._by_application.setdefault(application.app_id, deque())
+        while held and held[0] not in self._grants:  # expired or revoked: they are always the oldest
+            held.popleft()
+        held.append(token)
+        while len(held) > self._max_per_application:
+            self._grants.pop(held.popleft(), None)
+
+    def _forget_expired(self, now: float) -> None:
+        while self._grants and next(iter(self._grants.values()))[1] <= now:
+            self._grants.popitem(last=False)
 
 
 class TokenIssuer:
-    """Issues tokens and knows what each live one stands for.
-
-    Bounded: every token has the same lifetime, so tokens expire in the order they were issued, and keeping
-    them in that order lets each token request forget the expired ones at a cost proportional to their
-    number (not to every live token). One application holds at most `max_tokens_per_application` live tokens; past
-    that, its oldest is revoked (a caller fetching a token per request would otherwise grow the store for as
-    long as a token lives).
-    """
+    """Issues tokens and knows what each live one stands for (kept by `tokens`: this process's memory unless a
+    store shares them)."""
 
     def __init__(
         self,
@@ -51,20 +107,19 @@ class TokenIssuer:
         clock: Callable[[], float] = time.monotonic,
         max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
         failures: FailedTokenRequests | None = None,
+        tokens: TokenKeeper | None = None,
+        spec: Path | None = None,
     ) -> None:
         self._find_application = find_application
         self._failures = failures or FailedTokenRequests()
         self.lifetime = lifetime
         self._check_secret = check_secret
-        self._clock = clock
-        self._max_per_application = max_tokens_per_application
-        # Every live token, oldest first: an OrderedDict takes and drops at its front, or anywhere, in O(1).
-        self._grants: OrderedDict[str, Grant] = OrderedDict()
-        self._by_application: dict[str, deque[str]] = {}  # each application's tokens, oldest first
+        self._tokens = tokens or MemoryTokens(max_tokens_per_application, clock)
+        self._spec = spec  # the contract whose words the errors use
 
     @property
     def live_tokens(self) -> int:
-        return len(self._grants)
+        return self._tokens.live_tokens
 
     def issue(self, content_type: str, body: bytes, authorization: str | None, address: str = "") -> dict[str, object]:
         """The token answer for a token request from `address`, or a TokenError (429 past the failure limit)."""
@@ -107,7 +162,8 @@ class TokenIssuer:
             self._check_secret and not hmac.compare_digest(application.app_secret.encode(), secret.encode())
         ):
             raise TokenError("invalid_client", "Unknown App ID or wrong App Secret.", basic_challenge=basic)
-        token = self._remember(application)
+        token = secrets.token_urlsafe(32)
+        self._tokens.keep(token, application, self.lifetime)
         return {"access_token": token, "token_type": "Bearer", "expires_in": self.lifetime, "scope": SCOPE}
 
     def grant(self, authorization: str | None) -> Grant:
@@ -117,28 +173,10 @@ class TokenIssuer:
         scheme, _, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("The Authorization header must be: Bearer <token>.", True)
-        grant = self._grants.get(token.strip())
-        if grant is None or grant.expires_at <= self._clock():
-            raise invalid_token()
-        return grant
-
-    def _remember(self, application: Application) -> str:
-        now = self._clock()
-        self._forget_expired(now)
-        token = secrets.token_urlsafe(32)
-        expires_at = now + self.lifetime
-        self._grants[token] = Grant(application, expires_at)
-        held = self._by_application.setdefault(application.app_id, deque())
-        while held and held[0] not in self._grants:  # expired or revoked: they are always the oldest
-            held.popleft()
-        held.append(token)
-        while len(held) > self._max_per_application:
-            self._grants.pop(held.popleft(), None)
-        return token
-
-    def _forget_expired(self, now: float) -> None:
-        while self._grants and next(iter(self._grants.values())).expires_at <= now:
-            self._grants.popitem(last=False)
+        application = self._tokens.find(token.strip())
+        if application is None:
+            raise invalid_token(self._spec)
+        return Grant(application)
 
 
 def _client_credentials(params: dict[str, str], authorization: str | None) -> tuple[str, str, bool]:

@@ -1,4 +1,5 @@
-"""`pbx-emulator serve`: run the emulator as an HTTP server."""
+"""`pbx-emulator serve`: run the emulator as an HTTP server (one process, or `--workers N` on a PostgreSQL store);
+`pbx-emulator tenant add|reset|remove`: the clients of a store, one per test run."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from pbx_emulator import defaults
 from pbx_emulator.faults import FAULTS
+
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
 
 if TYPE_CHECKING:
     import uvicorn
@@ -33,9 +36,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--db",
         default=defaults.MEMORY,
-        help=f"SQLite file, created and seeded when missing (default {defaults.MEMORY})",
+        help="the store: a SQLite file, created and seeded when missing (default "
+        f"{defaults.MEMORY}), or postgresql://USER:PASSWORD@HOST/DATABASE, a store several workers share",
     )
     serve.add_argument("--seed", default=None, help="seed YAML for a new store (default: the bundled demo seed)")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="processes serving the one port (default 1); more than 1 needs a PostgreSQL store",
+    )
     serve.add_argument(
         "--fault",
         action="append",
@@ -79,7 +89,36 @@ def parser() -> argparse.ArgumentParser:
         help=f"open connections one client address may hold (default {defaults.MAX_CONNECTIONS_PER_ADDRESS})",
     )
     serve.add_argument("--quiet", action="store_true", help="no access log")
+    _tenant_parser(commands)
     return top
+
+
+def _tenant_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tenant = commands.add_parser(
+        "tenant",
+        help="add, reset or remove a client of a store (a tenant of a shared sandbox)",
+        description="The clients of a store, one per test run. On a SQLite file, while no emulator serves it; "
+        "on PostgreSQL, at any time. Exit status 2 when the store or the client cannot be had.",
+    )
+    actions = tenant.add_subparsers(dest="tenant_command", required=True)
+    add = actions.add_parser("add", help='a new client with an "All" and a "Call API" application')
+    reset = actions.add_parser("reset", help="put a client back as it was created (its tokens and counts dropped)")
+    remove = actions.add_parser("remove", help="remove a client, its applications and their tokens")
+    for action in (add, reset, remove):
+        action.add_argument("--db", required=True, help="the store: a SQLite file or a postgresql:// URL")
+    for action in (reset, remove):
+        action.add_argument("client_id", type=_positive, metavar="ID", help="the client's id")
+    add.add_argument("--seed", default=None, help="seed YAML, should the store be new (default: the demo seed)")
+    add.add_argument("--name", default=None, help="the client's name (default: Tenant <id>)")
+    output = add.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the id and credentials as JSON")
+    output.add_argument("--env", action="store_true", help="print them as `export` lines a CI job can source")
+    add.add_argument(
+        "--env-prefix",
+        default="PBX_",
+        help="prefix of the --env names (default PBX_: PBX_CLIENT_ID, PBX_CLIENT_SECRET, PBX_READONLY_CLIENT_ID, "
+        "... as pbx-conformance reads them; PBX_OTHER_ for its other client)",
+    )
 
 
 def _positive(text: str) -> int:
@@ -123,24 +162,36 @@ class Shutdown:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "tenant":
+        return tenant(args)
     shutdown = Shutdown()
     try:
-        return serve(parser().parse_args(argv), shutdown)
+        return serve(args, shutdown)
     except Stopped:
         return 0
 
 
 def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
-    print(f"pbx-emulator starting (seed {args.seed or 'the bundled demo seed'}, store {args.db})", flush=True)
+    from pbx_emulator.store import describe, is_postgres
+
+    if args.workers > 1 and not is_postgres(args.db):
+        print(
+            f"pbx-emulator: --workers {args.workers} needs a PostgreSQL store (--db postgresql://...): a SQLite store "
+            "has one writer and keeps tokens and counts in its one process's memory",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+    print(f"pbx-emulator starting (seed {args.seed or 'the bundled demo seed'}, store {describe(args.db)})", flush=True)
     # Loaded after the signal handlers and after argument errors, which need none of it.
     import uvicorn
 
     from pbx_emulator.app import create_app
     from pbx_emulator.connections import guarded_protocol
     from pbx_emulator.faults import UnknownFault
-    from pbx_emulator.seed import SeedError
     from pbx_emulator.store import StoreError
+    from pbx_kit.seed import SeedError
 
     shutdown.check()
     try:
@@ -158,6 +209,8 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
         print(f"pbx-emulator: {error}", file=sys.stderr)
         return 2
     store = app.state.emulator.store
+    if args.workers > 1:
+        return serve_with_workers(app, args, shutdown)
     try:
         config = uvicorn.Config(
             app,
@@ -177,12 +230,87 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
     return 0
 
 
-def banner(app: Starlette, host: str, port: int, faults: Sequence[str]) -> str:
+def serve_with_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutdown) -> int:
+    """`--workers N`: this process has made and checked the store (`app`); N workers serve it, each its own app."""
+    from pbx_emulator.workers import EmulatorConfig, WorkerApp, serve_workers
+
+    try:
+        print(banner(app, args.host, args.port, args.fault, args.workers), flush=True)
+    finally:
+        app.state.emulator.store.close()  # the workers open their own
+    config = EmulatorConfig(
+        WorkerApp(
+            db_path=args.db,
+            seed_path=args.seed,
+            faults=tuple(args.fault),
+            token_lifetime=args.token_lifetime,
+            rate_limit=args.rate_limit,
+            access_log=not args.quiet,
+            spec_path=None,
+            max_tokens_per_application=args.max_tokens_per_app,
+            token_failure_limit=args.token_failure_limit,
+        ),
+        request_timeout=args.request_timeout,
+        max_connections_per_address=args.max_connections_per_address,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+    )
+    shutdown.check()  # from here on uvicorn's supervisor handles SIGTERM and SIGINT: it stops every worker
+    serve_workers(config)
+    return 0
+
+
+def tenant(args: argparse.Namespace) -> int:
+    """`pbx-emulator tenant add|reset|remove`: one line and exit status 2 when it cannot be done."""
+    from pbx_emulator import tenants
+    from pbx_emulator.store import StoreError, open_store
+    from pbx_kit.seed import SeedError, load_seed
+
+    if args.db == defaults.MEMORY:
+        print(
+            "pbx-emulator: a tenant needs a store that outlives the command: --db FILE or --db postgresql://...",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        store = open_store(args.db, load_seed(getattr(args, "seed", None)))
+        try:
+            if args.tenant_command == "add":
+                entry = tenants.add(store, args.name)
+                if args.json:
+                    print(tenants.as_json(entry))
+                elif args.env:
+                    print(tenants.as_env(entry, args.env_prefix))
+                else:
+                    print(tenants.as_text(entry))
+            elif args.tenant_command == "reset":
+                store.reset_client(args.client_id)
+                print(f"tenant {args.client_id} reset")
+            else:
+                store.remove_client(args.client_id)
+                print(f"tenant {args.client_id} removed")
+        finally:
+            store.close()
+    except (SeedError, StoreError, OSError) as error:
+        print(f"pbx-emulator: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+# Applications the banner names one by one; a shared sandbox's many tenants are counted instead.
+BANNER_APPLICATIONS = 20
+
+
+def banner(app: Starlette, host: str, port: int, faults: Sequence[str], workers: int = 1) -> str:
     from pbx_kit.contract import demo_applications
 
     emulator = app.state.emulator
     origin = f"http://{host}:{port}"
-    lines = [f"pbx-emulator listening on {origin}"]
+    lines = [f"pbx-emulator listening on {origin}" + (f" ({workers} workers)" if workers > 1 else "")]
     lines += [f"  {name + ':':<13} {origin}{path}" for name, path in app.state.paths.items()]
     # Secrets are printed only for the bundled seed's demo applications, which the README publishes anyway;
     # any other application (another seed, or a store seeded from one) is named by its App ID alone.
@@ -192,12 +320,14 @@ def banner(app: Starlette, host: str, port: int, faults: Sequence[str]) -> str:
         lines.append("  demo credentials (App ID / App Secret, access level, client):")
     else:
         lines.append("  applications (App ID, access level, client; secrets as in the seed):")
-    for application in applications:
+    for application in applications[:BANNER_APPLICATIONS]:
         blocked = " (blocked)" if emulator.store.is_blocked(application.client_id) else ""
         secret = f" / {application.app_secret}" if (application.app_id, application.app_secret) in demo else ""
         lines.append(
             f"    {application.app_id}{secret}  {application.access_level}, client {application.client_id}{blocked}"
         )
+    if len(applications) > BANNER_APPLICATIONS:
+        lines.append(f"    ... and {len(applications) - BANNER_APPLICATIONS} more")
     if faults:
         lines.append(f"  FAULTS ON: {', '.join(faults)}")
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -33,9 +34,10 @@ class ApiError(Exception):
         self.headers: dict[str, str] = {}
 
     @classmethod
-    def from_example(cls, status_code: int, example_name: str) -> ApiError:
-        """The error whose body is the contract's example of that name (`ClientNotFound`, ...)."""
-        example: Mapping[str, Any] = example_value(example_name)
+    def from_example(cls, status_code: int, example_name: str, spec: Path | None = None) -> ApiError:
+        """The error whose body is the contract's example of that name (`ClientNotFound`, ...), read from the
+        contract `spec` (None: the default one)."""
+        example: Mapping[str, Any] = example_value(example_name, spec)
         return cls(status_code, str(example["message"]), example.get("status"))
 
 
@@ -58,9 +60,9 @@ class ValidationFailed(ApiError):
         self.field = field
 
 
-def forbidden(example_name: str) -> ApiError:
+def forbidden(example_name: str, spec: Path | None = None) -> ApiError:
     """403 with the contract's example body (`AccessDenied`, `AppAccessTypeDeny`)."""
-    return ApiError.from_example(403, example_name)
+    return ApiError.from_example(403, example_name, spec)
 
 
 def user_blocked() -> ApiError:
@@ -68,12 +70,12 @@ def user_blocked() -> ApiError:
     return ApiError(403, "The client is blocked by the provider.", "user_blocked")
 
 
-def client_not_found() -> ApiError:
-    return ApiError.from_example(404, "ClientNotFound")
+def client_not_found(spec: Path | None = None) -> ApiError:
+    return ApiError.from_example(404, "ClientNotFound", spec)
 
 
-def invalid_token() -> Unauthorized:
-    return Unauthorized(str(example_value("TokenExpired")["message"]), True)
+def invalid_token(spec: Path | None = None) -> Unauthorized:
+    return Unauthorized(str(example_value("TokenExpired", spec)["message"]), True)
 
 
 class TokenError(Exception):

@@ -3,8 +3,9 @@
     with running_emulator() as server:
         httpx.get(server.api_url + "/client/@me/client/", headers=...)
 
-It runs `python -m pbx_emulator serve` in a subprocess (so a test can SIGKILL it), waits until it
-answers, and stops it on exit.
+It runs `python -m pbx_emulator serve` in a subprocess of its own process group (so a test can SIGKILL it, and
+with `--workers N` every worker with it), waits until it answers, and stops it on exit. `answered_by` tells
+which process (which worker) served a response.
 """
 
 from __future__ import annotations
@@ -73,9 +74,53 @@ class RunningEmulator:
         return log
 
     def kill(self) -> None:
-        """SIGKILL: the process dies at once, with no chance to flush or close anything."""
-        self.process.send_signal(signal.SIGKILL)
+        """SIGKILL to the emulator and all its workers at once: none has a chance to flush or close anything."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(STOP_TIMEOUT)
+
+    def answered_by(self, response: httpx.Response) -> int:
+        """The id of the emulator's process (with `--workers`, the worker) that holds the server end of the
+        connection `response` came on (still open: kept alive)."""
+        stream = response.extensions["network_stream"]
+        client_port = int(stream.get_extra_info("client_addr")[1])
+        server_port = int(self.url.rsplit(":", 1)[1])
+        inode = _socket_inode(server_port, client_port)
+        for pid in _descendants(self.process.pid):
+            with contextlib.suppress(OSError):
+                for fd in os.listdir(f"/proc/{pid}/fd"):
+                    with contextlib.suppress(OSError):
+                        if os.readlink(f"/proc/{pid}/fd/{fd}") == f"socket:[{inode}]":
+                            return pid
+        raise LookupError(f"no emulator process holds the connection from port {client_port}")
+
+
+def _socket_inode(local_port: int, remote_port: int) -> str:
+    """The inode of the loopback TCP socket from `local_port` to `remote_port` (Linux's /proc/net/tcp)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table, encoding="ascii") as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == local_port and int(fields[2].rsplit(":", 1)[1], 16) == (
+                    remote_port
+                ):
+                    return fields[9]
+    raise LookupError(f"no socket from port {local_port} to port {remote_port}")
+
+
+def _descendants(root: int) -> list[int]:
+    """`root` and every process below it."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                stat = Path(f"/proc/{entry}/stat").read_text(encoding="utf-8", errors="replace")
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = [root], [root]
+    while frontier:
+        frontier = [pid for pid, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
 
 
 def free_port() -> int:
@@ -117,7 +162,11 @@ def running_emulator(
             log_path = Path(scratch, f"emulator-{attempt}.log")
             with open(log_path, "wb") as log:
                 process = subprocess.Popen(
-                    command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+                    command,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                    start_new_session=True,  # its own process group: its workers are stopped (or killed) with it
                 )
             url, db = f"http://127.0.0.1:{port}", str(db_path or ":memory:")
             server = RunningEmulator(url, process, log_path, db, Path(seed or DEFAULT_SEED_PATH))
@@ -153,9 +202,10 @@ def _wait_until_answering(server: RunningEmulator) -> bool:
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
-        process.terminate()
+        process.terminate()  # with --workers, uvicorn's supervisor stops its workers first
         try:
             process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # not yet reaped: the group is still this emulator's
             process.wait(STOP_TIMEOUT)

@@ -3,7 +3,8 @@
 The rules are the contract's: its `ClientUpdate` schema through `pbx_kit.contract.validator`, the kit's one
 validator stack (jsonschema-rs with the contract's named formats and integer ranges), the same one that checks
 the seed and that schemathesis judges with. This module decides which field to name and words the error
-without echoing a possibly huge value back.
+without echoing a possibly huge value back. Each function reads the contract it is given (`spec`, a path;
+None: the default one).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import codecs
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pbx_emulator.errors import ValidationFailed
@@ -27,9 +29,9 @@ from pbx_kit.formats import TIME_ZONE_FORMAT
 UPDATE_SCHEMA = "ClientUpdate"
 
 
-def update_validator() -> SchemaValidator:
+def update_validator(spec: Path | None = None) -> SchemaValidator:
     """The contract's `ClientUpdate`, compiled once (pbx_kit.contract caches it)."""
-    return validator(UPDATE_SCHEMA)
+    return validator(UPDATE_SCHEMA, spec)
 
 
 UTF8_CHARSETS = frozenset({"utf-8", "utf8"})
@@ -53,7 +55,7 @@ def check_charset(content_type: str) -> None:
             raise ValidationFailed(f"The request body must be UTF-8 JSON, not charset={charset[:40]}.", None)
 
 
-def parse_body(body: bytes) -> Any:
+def parse_body(body: bytes, spec: Path | None = None) -> Any:
     """The JSON document in `body`, or a 400 with `field` null (or naming a field sent twice)."""
     if not body.strip():
         raise ValidationFailed("The request body is empty; send a JSON object of fields to change.", None)
@@ -71,7 +73,8 @@ def parse_body(body: bytes) -> Any:
         pairs = document.items() if isinstance(document, dict) else ()
         broken = [name for name, value in pairs if not (_is_unicode(name) and _is_unicode(value))]
     except DuplicateName as error:
-        field = error.name if _is_unicode(error.name) and error.name in writable_fields() | read_only_fields() else None
+        known = writable_fields(spec) | read_only_fields(spec)
+        field = error.name if _is_unicode(error.name) and error.name in known else None
         name = json.dumps(error.name)[:80]
         raise ValidationFailed(f"The request body names {name} more than once; send each name once.", field) from None
     except (ValueError, RecursionError) as error:
@@ -112,52 +115,52 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def check_update(changes: Any, allow_read_only: bool = False) -> dict[str, Any]:
+def check_update(changes: Any, allow_read_only: bool = False, spec: Path | None = None) -> dict[str, Any]:
     """`changes` if it is a valid partial update; else ValidationFailed naming the first offending field."""
     if not isinstance(changes, dict):
         raise ValidationFailed("The request body must be a JSON object.", None)
     if not changes:
         raise ValidationFailed("The request body must name at least one field to change.", None)
-    read_only, writable = read_only_fields(), writable_fields()
+    read_only, writable = read_only_fields(spec), writable_fields(spec)
     for name in changes:
         if name in read_only and not allow_read_only:
             raise ValidationFailed(f"{name}: the field is read-only", name)
         if name not in read_only and name not in writable:
             raise ValidationFailed(f"{name}: no such field", name)
     to_check = {name: value for name, value in changes.items() if name in writable}
-    if not update_validator().is_valid(to_check):
+    if not update_validator(spec).is_valid(to_check):
         for name, value in to_check.items():
-            problem = field_problem(name, value)
+            problem = field_problem(name, value, spec)
             if problem:
                 raise ValidationFailed(f"{name}: {problem}", name)
-    return {name: _as_contract_type(name, value) for name, value in changes.items()}
+    return {name: _as_contract_type(name, value, spec) for name, value in changes.items()}
 
 
-def _as_contract_type(name: str, value: Any) -> Any:
+def _as_contract_type(name: str, value: Any, spec: Path | None) -> Any:
     """An integer field's whole-number float (`2.0`, valid for JSON Schema's `integer`) as the integer `2`.
 
     The contract's decision (`ClientUpdate`): the value is stored and answered as the integer it is.
     """
-    if isinstance(value, float) and value.is_integer() and _is_integer_field(name):
+    if isinstance(value, float) and value.is_integer() and _is_integer_field(name, spec):
         return int(value)
     return value
 
 
-def _is_integer_field(name: str) -> bool:
-    kind = schema_properties("Client").get(name, {}).get("type")
+def _is_integer_field(name: str, spec: Path | None) -> bool:
+    kind = schema_properties("Client", spec).get(name, {}).get("type")
     return kind == "integer" or (isinstance(kind, list) and "integer" in kind)
 
 
-def field_problem(name: str, value: Any) -> str | None:
+def field_problem(name: str, value: Any, spec: Path | None = None) -> str | None:
     """What is wrong with one writable field's value, or None if it is valid."""
-    error = update_validator().first_error({name: value})
-    return None if error is None else _describe(error, schema_properties(UPDATE_SCHEMA)[name], value)
+    error = update_validator(spec).first_error({name: value})
+    return None if error is None else _describe(error, schema_properties(UPDATE_SCHEMA, spec)[name], value)
 
 
-def valid_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
+def valid_fields(changes: Mapping[str, Any], spec: Path | None = None) -> dict[str, Any]:
     """The writable fields of `changes` that are valid on their own (for the partial-apply fault)."""
-    writable = writable_fields()
-    return {k: v for k, v in changes.items() if k in writable and field_problem(k, v) is None}
+    writable = writable_fields(spec)
+    return {k: v for k, v in changes.items() if k in writable and field_problem(k, v, spec) is None}
 
 
 def _describe(error: SchemaError, schema: Mapping[str, Any], value: Any) -> str:

@@ -19,7 +19,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import jsonschema_rs
-import yaml
 
 from pbx_kit.document import read_openapi, resolve
 from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
@@ -400,19 +399,14 @@ class DemoIdentities:
 
 @cache
 def demo_applications(seed_path: Path | None = None) -> tuple[DemoApplication, ...]:
-    """Every application of the seed (the bundled default seed unless another is named), in the seed's order."""
-    with open(seed_path or DEFAULT_SEED_PATH, encoding="utf-8") as handle:
-        seed = yaml.safe_load(handle)
+    """Every application of the seed (the bundled default seed unless another is named), in the seed's order,
+    as the one seed parser (`pbx_kit.seed`) reads and checks it."""
+    from pbx_kit.seed import load_seed  # pbx_kit.seed reads the contract's facts from this module
+
     return tuple(
-        DemoApplication(
-            str(app["app_id"]),
-            str(app["app_secret"]),
-            str(app.get("access_level", "Call API")),
-            int(entry["client"]["id"]),
-            bool(entry.get("blocked", False)),
-        )
-        for entry in seed["clients"]
-        for app in entry.get("applications") or []
+        DemoApplication(app.app_id, app.app_secret, app.access_level, app.client_id, entry.blocked)
+        for entry in load_seed(seed_path)
+        for app in entry.applications
     )
 
 

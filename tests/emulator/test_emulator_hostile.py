@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from pbx_emulator.seed import load_seed
-from pbx_emulator.store import Store
+from pbx_emulator.sqlite_store import SqliteStore
 from pbx_emulator.testing import RunningEmulator, free_port, running_emulator
 from pbx_kit.contract import DEFAULT_SEED_PATH
+from pbx_kit.seed import load_seed
 from tests.emulator.emulator_helpers import API_BASE
 
 ME_PATH = f"{API_BASE}/client/@me/client/"
@@ -100,7 +100,7 @@ def test_a_signal_during_start_up_stops_the_emulator_cleanly(tmp_path: Path, sig
     assert "listening on" not in output, "the signal came too late to test the start-up"
     assert returncode == 0, output
     assert "Traceback" not in output
-    Store(tmp_path / "store.sqlite3", load_seed()).close()  # not left locked, and usable
+    SqliteStore(tmp_path / "store.sqlite3", load_seed()).close()  # not left locked, and usable
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])

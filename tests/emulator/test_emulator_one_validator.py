@@ -22,9 +22,9 @@ import yaml
 from pbx_conformance import spec
 from pbx_emulator.app import create_app
 from pbx_emulator.errors import ValidationFailed
-from pbx_emulator.seed import SeedError, parse_seed
 from pbx_emulator.validation import check_update
 from pbx_kit.contract import DEFAULT_SEED_PATH, path_parameter_range
+from pbx_kit.seed import SeedError, parse_seed
 from tests.emulator.emulator_helpers import MAIN
 
 EMAILS = [

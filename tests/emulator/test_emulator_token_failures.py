@@ -9,9 +9,9 @@ from pbx_emulator.auth import TokenIssuer
 from pbx_emulator.defaults import TOKEN_FAILURE_LIMIT
 from pbx_emulator.errors import TokenError
 from pbx_emulator.rate_limit import FailedTokenRequests
-from pbx_emulator.seed import Application
 from pbx_emulator.testing import running_emulator
 from pbx_kit.contract import validator
+from pbx_kit.seed import Application
 from tests.emulator.emulator_helpers import MAIN, OTHER
 
 FORM = "application/x-www-form-urlencoded"

@@ -7,7 +7,7 @@ import pytest
 
 from pbx_emulator.auth import TokenIssuer
 from pbx_emulator.errors import Unauthorized
-from pbx_emulator.seed import Application
+from pbx_kit.seed import Application
 
 FORM = "application/x-www-form-urlencoded"
 APPS = {

@@ -1,4 +1,11 @@
-"""The seed: the clients and applications a new store starts with, read from YAML and checked against the contract."""
+"""The seed: the clients and applications a new emulator store starts with, read from YAML and checked against
+the contract.
+
+The one parser of a seed. The emulator seeds its store with it (and checks a new tenant with it), and
+`pbx_kit.contract`'s demo identities are the bundled seed's applications as it reads them. The seed file itself is
+the emulator's package data (`pbx_kit.contract.DEFAULT_SEED_PATH`); this module imports nothing of the emulator.
+Every check reads the contract document it is given (`spec`, a path; None: the default contract).
+"""
 
 from __future__ import annotations
 
@@ -11,11 +18,13 @@ import yaml
 
 from pbx_kit.contract import DEFAULT_SEED_PATH, is_nullable, schema_properties, validator
 
-ACCESS_LEVELS = ("All", "Call API")
+# The provider's access levels of an application: "All" may change configuration, "Call API" may only read.
+ALL, CALL_API = "All", "Call API"
+ACCESS_LEVELS = (ALL, CALL_API)
 
 
 class SeedError(ValueError):
-    """The seed file is not usable; the message says where."""
+    """The seed is not usable; the message says where."""
 
 
 @dataclass(frozen=True)
@@ -27,41 +36,55 @@ class Application:
 
     @property
     def may_write(self) -> bool:
-        return self.access_level == "All"
+        return self.access_level == ALL
 
 
 @dataclass(frozen=True)
 class SeedClient:
+    """One client of the seed: the client as the API answers it, whether it is blocked, and its applications."""
+
     client: dict[str, Any]
     blocked: bool
     applications: tuple[Application, ...]
 
 
-def load_seed(path: Path | str | None = None) -> list[SeedClient]:
-    """The seed's clients, each completed with nulls and valid against the contract's `Client`."""
+def load_seed(path: Path | str | None = None, spec: Path | None = None) -> list[SeedClient]:
+    """The seed file's clients (the bundled seed unless `path` names another), checked against the contract."""
     path = Path(path or DEFAULT_SEED_PATH)
     try:
-        with open(path, encoding="utf-8") as handle:
-            document = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as error:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise SeedError(f"{path}: cannot read the seed: {error}") from error
-    return parse_seed(document, origin=str(path))
+    return parse_seed_text(text, origin=str(path), spec=spec)
 
 
-def parse_seed(document: Any, origin: str = "seed") -> list[SeedClient]:
+def parse_seed_text(text: str, origin: str = "seed", spec: Path | None = None) -> list[SeedClient]:
+    """The clients of a seed given as YAML text."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise SeedError(f"{origin}: cannot read the seed: {error}") from error
+    return parse_seed(document, origin, spec)
+
+
+def parse_seed(document: Any, origin: str = "seed", spec: Path | None = None) -> list[SeedClient]:
+    """The clients of a parsed seed document, each completed with nulls and valid against the contract's `Client`."""
     if not isinstance(document, Mapping) or not isinstance(document.get("clients"), list):
         raise SeedError(f"{origin}: expected a mapping with a `clients` list")
-    clients = [_parse_client(entry, f"{origin}: clients[{index}]") for index, entry in enumerate(document["clients"])]
+    clients = [
+        parse_client(entry, f"{origin}: clients[{index}]", spec) for index, entry in enumerate(document["clients"])
+    ]
     _check_unique([c.client["id"] for c in clients], "client id", origin)
     _check_unique([a.app_id for c in clients for a in c.applications], "App ID", origin)
     return clients
 
 
-def _parse_client(entry: Any, where: str) -> SeedClient:
+def parse_client(entry: Any, where: str = "client", spec: Path | None = None) -> SeedClient:
+    """One entry of a seed's `clients` (`client`, `blocked`, `applications`), checked against the contract."""
     if not isinstance(entry, Mapping) or not isinstance(entry.get("client"), Mapping):
         raise SeedError(f"{where}: expected a mapping with a `client` mapping")
-    client = complete_client(entry["client"])
-    errors = sorted(validator("Client").iter_errors(client), key=lambda e: list(e.path))
+    client = complete_client(entry["client"], spec)
+    errors = sorted(validator("Client", spec).iter_errors(client), key=lambda e: list(e.path))
     if errors:
         field = ".".join(str(p) for p in errors[0].path) or "client"
         raise SeedError(f"{where}: {field}: {errors[0].message}")
@@ -70,16 +93,16 @@ def _parse_client(entry: Any, where: str) -> SeedClient:
         app_where = f"{where}.applications[{index}]"
         if not isinstance(app, Mapping) or not all(isinstance(app.get(k), str) for k in ("app_id", "app_secret")):
             raise SeedError(f"{app_where}: expected `app_id` and `app_secret` strings")
-        level = app.get("access_level", "Call API")
+        level = app.get("access_level", CALL_API)
         if level not in ACCESS_LEVELS:
             raise SeedError(f"{app_where}: access_level must be one of {', '.join(ACCESS_LEVELS)}")
         applications.append(Application(app["app_id"], app["app_secret"], client["id"], level))
     return SeedClient(client, bool(entry.get("blocked", False)), tuple(applications))
 
 
-def complete_client(client: Mapping[str, Any]) -> dict[str, Any]:
+def complete_client(client: Mapping[str, Any], spec: Path | None = None) -> dict[str, Any]:
     """The client with every nullable field it leaves out set to null, in the contract's field order."""
-    properties = schema_properties("Client")
+    properties = schema_properties("Client", spec)
     completed = {name: client.get(name) for name, schema in properties.items() if name in client or is_nullable(schema)}
     completed.update({name: value for name, value in client.items() if name not in properties})
     return completed
