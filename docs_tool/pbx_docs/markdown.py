@@ -10,9 +10,19 @@ GENERATED_NOTE = (
 )
 
 
+CODE_SPAN = re.compile(r"(`+)(?:.+?)\1")
+
+
 def cell(text: str) -> str:
-    """Text fit for one table cell: one line, `|` escaped."""
-    return re.sub(r"(?<!\\)\|", r"\\|", " ".join(text.split()))
+    """Text fit for one table cell: one line, `|` escaped outside code spans (a table's cells are split on the
+    pipes outside code spans, and a backslash inside one would be shown)."""
+    text = " ".join(text.split())
+    parts, last = [], 0
+    for span in CODE_SPAN.finditer(text):
+        parts += [re.sub(r"(?<!\\)\|", r"\\|", text[last : span.start()]), span.group(0)]
+        last = span.end()
+    parts.append(re.sub(r"(?<!\\)\|", r"\\|", text[last:]))
+    return "".join(parts)
 
 
 def code(text: str) -> str:

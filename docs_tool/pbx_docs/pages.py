@@ -21,6 +21,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "demo-credentials": emulator.demo_credentials,
     "sdk-errors": sdk.error_table,
     "sdk-retry-defaults": sdk.retry_table,
+    "sdk-options": sdk.options_table,
     "make-targets": commands.make_targets,
 }
 BLOCK = re.compile(r"(<!-- pbx-docs:begin ([a-z0-9-]+) -->\n)(.*?)(<!-- pbx-docs:end \2 -->)", re.DOTALL)

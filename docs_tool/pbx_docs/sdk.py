@@ -36,3 +36,44 @@ def retry_table() -> str:
         shown = ", ".join(str(item) for item in sorted(default)) if isinstance(default, frozenset) else f"{default!r}"
         rows.append((code(field.name), shown))
     return table(("setting", "default"), rows)
+
+
+def _documented_arguments(docstring: str) -> dict[str, str]:
+    """The `Args:` section of a Google-style docstring: each name (or `a, b:` for several) and its text."""
+    found: dict[str, str] = {}
+    names: list[str] = []
+    in_args = False
+    for line in inspect.cleandoc(docstring).splitlines():
+        if line.strip() == "Args:":
+            in_args = True
+            continue
+        if not in_args:
+            continue
+        if line and not line.startswith(" "):
+            break
+        head, colon, text = line.strip().partition(": ")
+        if line.startswith("    ") and not line.startswith("        ") and colon:
+            names = [name.strip() for name in head.split(",")]
+            for name in names:
+                found[name] = text
+        elif names:
+            for name in names:
+                found[name] += " " + line.strip()
+    return found
+
+
+def options_table() -> str:
+    """The keyword options every constructor of a client takes (`ConnectOptions`), with the connection's own
+    documentation of each (`Client`'s Args) and their types."""
+    from pbx_api import client
+
+    meaning = _documented_arguments(client.Client.__doc__ or "")
+    # ConnectOptions adds its one option to ClientOptions, and says what it is in its own docstring.
+    meaning.setdefault("send_credentials", first_line(client.ConnectOptions.__doc__).removeprefix("ClientOptions and "))
+    rows = []
+    for name, annotation in client.ConnectOptions.__annotations__.items():
+        shown = getattr(annotation, "__forward_arg__", annotation)  # the annotation as written in the source
+        if name not in meaning:
+            raise RuntimeError(f"pbx_api.client.Client's docstring does not document the option {name!r}")
+        rows.append((code(name), code(str(shown)), meaning[name]))
+    return table(("option", "type", "meaning"), rows)
