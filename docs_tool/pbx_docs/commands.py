@@ -20,6 +20,7 @@ from unittest import mock
 from pbx_docs.markdown import GENERATED_NOTE, code, table
 
 PREFIX = "pbx-"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Captured(BaseException):
@@ -76,7 +77,11 @@ def _default(action: argparse.Action) -> str:
         return "required"
     if action.default in (None, False, [], argparse.SUPPRESS) or isinstance(action, argparse._StoreTrueAction):
         return ""
-    return code(str(action.default))
+    shown = str(action.default)
+    if Path(shown).is_absolute() and Path(shown).resolve().is_relative_to(ROOT):
+        # A path in the checkout the command runs from: shown relative to it, the same in every clone.
+        shown = Path(shown).resolve().relative_to(ROOT).as_posix() or "."
+    return code(shown)
 
 
 def _usage(action: argparse.Action) -> str:
@@ -141,7 +146,7 @@ TARGET = re.compile(r"^([a-zA-Z0-9_-]+):.*## (.*)$")
 
 
 def make_targets(root: Path | None = None) -> str:
-    root = root or Path(__file__).resolve().parents[2]
+    root = root or ROOT
     rows = []
     for makefile in [root / "Makefile", *sorted((root / "mk").glob("*.mk"))]:
         for line in makefile.read_text(encoding="utf-8").splitlines():
