@@ -8,8 +8,9 @@ CONFORMANCE_ARGS ?=
 
 .PHONY: conformance bench-conformance
 
-# With no --base-url, `pbx-conformance run` starts the emulator itself (pbx_emulator.testing.running_emulator,
-# fresh in-memory store) with the default seed's demo-app, other-app and demo-readonly, and stops it after.
+# With no --base-url, `pbx-conformance run` starts the emulator itself (pbx_conformance/local_emulator.py, through
+# pbx_emulator.testing.running_emulator, fresh in-memory store) with the default seed's demo-app, other-app and
+# demo-readonly, and stops it after.
 conformance: $(PYTHON_DEPS) ## the main job: the suite against a fresh local emulator, reports in reports/conformance
 	$(VENV)/bin/pbx-conformance run --report-dir $(CONFORMANCE_REPORTS) $(CONFORMANCE_ARGS)
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pbx_conformance import local, schemathesis_engine
+from pbx_conformance import local_emulator, schemathesis_engine
 from pbx_conformance.settings import PHASES, Settings
 from pbx_emulator.testing import running_emulator
 from pbx_kit import contract
@@ -46,9 +46,9 @@ def settings(base_url: str) -> Settings:
     return Settings(
         base_url=base_url,
         token_url=None,
-        main=local.DEMO,
-        other=local.DEMO_OTHER,
-        readonly=local.DEMO_READONLY,
+        main=local_emulator.DEMO,
+        other=local_emulator.DEMO_OTHER,
+        readonly=local_emulator.DEMO_READONLY,
         report_dir=None,
         seed=SEED,
         max_examples=MAX_EXAMPLES,

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import sys
 
-from pbx_conformance.run import COULD_NOT_RUN, CouldNotRun, execute, restore_from
+from pbx_conformance.exit_codes import COULD_NOT_RUN, CouldNotRun
+from pbx_conformance.restore_command import restore_from
 from pbx_conformance.settings import UsageError, parser, restore_settings_from, settings_from
+from pbx_conformance.suite_run import hold_to_contract
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
         namespace = parser().parse_args(argv)
         if namespace.command == "restore":
             return restore_from(restore_settings_from(namespace))
-        return execute(settings_from(namespace))
+        return hold_to_contract(settings_from(namespace))
     except (UsageError, CouldNotRun) as error:
         print(f"pbx-conformance: could not run: {error}", file=sys.stderr)
         return COULD_NOT_RUN

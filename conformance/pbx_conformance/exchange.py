@@ -8,6 +8,7 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 import httpx
 from schemathesis.engine.recorder import Interaction
@@ -82,8 +83,6 @@ def redact_form(body: str | None) -> str | None:
     """A form body with its client_secret replaced, as the report may show it."""
     if not body or "=" not in body:
         return body
-    from urllib.parse import parse_qsl, urlencode
-
     pairs = parse_qsl(body, keep_blank_values=True)
     return urlencode([(k, "$PBX_CLIENT_SECRET" if k in FORM_SECRETS else v) for k, v in pairs], safe="$")
 

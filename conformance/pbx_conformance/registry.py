@@ -6,32 +6,45 @@ Two kinds:
   `(ctx, response, case)`, raises AssertionError with the reason when the response breaks the contract, and
   runs on every response: schemathesis calls it on every generated case (it is registered with schemathesis
   for the length of a run), and the suite calls it on each of its own calls;
-- a **scenario check** sends its own requests: `(ctx: Context, operation: Operation)`, once per operation it
-  applies to; it returns when the server conforms and raises CheckFailed or Skipped otherwise.
+- a **scenario check** sends its own requests: `(session: TargetSession, operation: OperationUnderTest)`, once
+  per operation it applies to; it returns when the server conforms and raises CheckFailed or Skipped otherwise.
 
     @response_check
     def body_is_utf8(ctx, response, case) -> None: ...
 
     @scenario_check(spec.reads)
-    def me_and_numeric_id_are_same_client(ctx: Context, operation: Operation) -> None: ...
+    def me_and_numeric_id_are_same_client(session: TargetSession, operation: OperationUnderTest) -> None: ...
 
-Checks are kept in the order they were registered: scenario checks run in that order.
+Checks are kept in the order they were registered: scenario checks run in that order. The registry only holds
+them: the suite's own checks register when `pbx_conformance.checks` is imported (the run imports it), and other
+modules run them (`scenario_runner` the scenario checks, `response_runner` the response checks on the suite's own
+calls, schemathesis the response checks on its generated cases).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
+from typing import Any, Protocol, TypeVar, overload
 
+import httpx
 import schemathesis
 from schemathesis.checks import CHECKS
 
-if TYPE_CHECKING:
-    from pbx_conformance.context import Context
-    from pbx_conformance.spec import Operation
+from pbx_conformance.spec import OperationUnderTest
+
+
+class CheckFailed(Exception):
+    """The server broke the contract; `response` is the call that shows it."""
+
+    def __init__(self, message: str, response: httpx.Response | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+
+
+class Skipped(Exception):
+    """The check cannot run here (an identity not given, writes not allowed); never counted as passed."""
 
 
 class OperationLike(Protocol):
@@ -55,8 +68,10 @@ class ResponseLike(Protocol):
 
 
 ResponseCheckFunction = Callable[[Any, Any, Any], bool | None]
-ScenarioCheckFunction = Callable[["Context", "Operation"], None]
+# A scenario check's first argument is the suite's TargetSession (session.py), which itself imports this module.
+ScenarioCheckFunction = Callable[[Any, OperationUnderTest], None]
 ResponseCheckT = TypeVar("ResponseCheckT", bound=ResponseCheckFunction)
+ScenarioCheckT = TypeVar("ScenarioCheckT", bound=ScenarioCheckFunction)
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,7 @@ class ResponseCheck:
 class ScenarioCheck:
     function: ScenarioCheckFunction
     # The operations it runs on, read from the contract when the run starts.
-    operations: Callable[[], Iterable[Operation]]
+    operations: Callable[[], Iterable[OperationUnderTest]]
     # Changes the client: reported skipped under --no-writes before anything is sent.
     writes: bool = False
 
@@ -102,11 +117,11 @@ def response_check(function: Any = None, *, token_endpoint: bool = True) -> Any:
 
 
 def scenario_check(
-    operations: Callable[[], Iterable[Operation]], *, writes: bool = False
-) -> Callable[[ScenarioCheckFunction], ScenarioCheckFunction]:
+    operations: Callable[[], Iterable[OperationUnderTest]], *, writes: bool = False
+) -> Callable[[ScenarioCheckT], ScenarioCheckT]:
     """Register a scenario check run once on each of `operations()`; `writes=True` if it sends a PUT."""
 
-    def register(check: ScenarioCheckFunction) -> ScenarioCheckFunction:
+    def register(check: ScenarioCheckT) -> ScenarioCheckT:
         _add(_SCENARIO_CHECKS, check.__name__, ScenarioCheck(check, operations, writes))
         return check
 
@@ -114,7 +129,6 @@ def scenario_check(
 
 
 def _add(registry: dict[str, Any], name: str, entry: Any) -> None:
-    _load_builtin_checks()
     if name in _RESPONSE_CHECKS or name in _SCENARIO_CHECKS:
         raise ValueError(f"a check named {name!r} is already registered")
     registry[name] = entry
@@ -126,18 +140,11 @@ def forget(name: str) -> None:
     _SCENARIO_CHECKS.pop(name, None)
 
 
-def _load_builtin_checks() -> None:
-    # The suite's own checks register themselves when their module is imported.
-    importlib.import_module("pbx_conformance.checks")
-
-
 def response_checks() -> tuple[ResponseCheck, ...]:
-    _load_builtin_checks()
     return tuple(_RESPONSE_CHECKS.values())
 
 
 def scenario_checks() -> tuple[ScenarioCheck, ...]:
-    _load_builtin_checks()
     return tuple(_SCENARIO_CHECKS.values())
 
 
@@ -154,45 +161,3 @@ def registered_with_schemathesis() -> Iterator[None]:
     finally:
         for name in names:
             CHECKS.unregister(name)
-
-
-def run_scenario_checks(ctx: Context, stop: Callable[[], bool] = lambda: False) -> None:
-    """Run every scenario check on every operation it applies to; `stop()` true ends before the next one."""
-    from pbx_conformance.context import CheckFailed, Skipped
-    from pbx_conformance.results import Failure
-
-    for scenario in scenario_checks():
-        for operation in scenario.operations():
-            if stop():
-                return
-            ctx.start_trail()
-            if scenario.writes and ctx.no_writes:
-                ctx.results.skipped(operation.label, scenario.name, ctx.no_writes_because)
-                continue
-            try:
-                scenario.function(ctx, operation)
-            except Skipped as skipped:
-                ctx.results.skipped(operation.label, scenario.name, str(skipped))
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
-                # An answer the check could not even read (not JSON, not an object): a failure, not a crash.
-                ctx.results.failed(
-                    Failure(
-                        check=scenario.name,
-                        operation=operation.label,
-                        message=f"unreadable answer: {error!r}"[:300],
-                        exchange=ctx.trail[-1] if ctx.trail else None,
-                        steps=list(ctx.trail),
-                    )
-                )
-            except CheckFailed as failed:
-                ctx.results.failed(
-                    Failure(
-                        check=scenario.name,
-                        operation=operation.label,
-                        message=str(failed),
-                        exchange=ctx.shown(failed.response),
-                        steps=list(ctx.trail),
-                    )
-                )
-            else:
-                ctx.results.passed(operation.label, scenario.name)

@@ -8,18 +8,16 @@ import re
 import shlex
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.etree import ElementTree
 
 from pbx_conformance import exchange, spec
+from pbx_conformance.baseline import Deviation
+from pbx_conformance.budget import Budget
+from pbx_conformance.restore import RestoreReport
 from pbx_conformance.results import Failure, Results, Verdict
+from pbx_conformance.settings import Settings
 from pbx_kit import contract
-
-if TYPE_CHECKING:
-    from pbx_conformance.baseline import Deviation
-    from pbx_conformance.budget import Budget
-    from pbx_conformance.restore import RestoreReport
-    from pbx_conformance.settings import Settings
 
 CELL_TEXT = {Verdict.PASSED: "pass", Verdict.FAILED: "FAIL", Verdict.SKIPPED: "skip", Verdict.ACCEPTED: "accepted"}
 

@@ -24,8 +24,8 @@ import httpx
 
 from pbx_conformance import spec
 from pbx_conformance.budget import StopRun
-from pbx_conformance.context import Context
 from pbx_conformance.oauth import TokenRefused, TokenSource, Unreachable
+from pbx_conformance.session import TargetSession
 from pbx_kit import contract
 
 SNAPSHOT_FILE = "snapshot.json"
@@ -107,11 +107,11 @@ def _documented(body: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in body.items() if name in contract.schema_properties("Client")}
 
 
-def take(ctx: Context, role: str, identity: TokenSource) -> ClientSnapshot:
+def take(session: TargetSession, role: str, identity: TokenSource) -> ClientSnapshot:
     """The identity's client as it is now; NoSnapshot unless read as 200 and valid against `Client`."""
     read = spec.reads()[0]
     try:
-        response = ctx.call(read, contract.ME, identity=identity)
+        response = session.call(read, contract.ME, identity=identity)
     except httpx.HTTPError as error:
         raise NoSnapshot(f"reading {identity.name}'s client failed: {type(error).__name__}") from None
     if response.status_code != 200:
@@ -152,31 +152,31 @@ def read_snapshots(report_dir: Path) -> tuple[str, list[ClientSnapshot]]:
     return str(document["base_url"]), [ClientSnapshot(**entry) for entry in document["clients"]]
 
 
-def restore_client(ctx: Context, snapshot: ClientSnapshot, identity: TokenSource | None) -> ClientRestore:
+def restore_client(session: TargetSession, snapshot: ClientSnapshot, identity: TokenSource | None) -> ClientRestore:
     """Put one client back as its snapshot says, field by field where it must."""
     outcome = ClientRestore(snapshot.role, snapshot.client_id)
     if identity is None:
         outcome.error = f"no credentials of the {snapshot.role} application ({snapshot.application}) to restore it"
         return outcome
     try:
-        _restore(ctx, snapshot, identity, outcome)
+        _restore(session, snapshot, identity, outcome)
     except (httpx.HTTPError, StopRun, TokenRefused, Unreachable, ValueError) as error:
         outcome.error = f"restore stopped: {type(error).__name__}: {error}"[:300]
     return outcome
 
 
-def _restore(ctx: Context, snapshot: ClientSnapshot, identity: TokenSource, outcome: ClientRestore) -> None:
+def _restore(session: TargetSession, snapshot: ClientSnapshot, identity: TokenSource, outcome: ClientRestore) -> None:
     read, write = spec.reads()[0], spec.writes()[0]
 
     def current() -> dict[str, Any]:
-        response = ctx.call(read, contract.ME, identity=identity)
+        response = session.call(read, contract.ME, identity=identity)
         if response.status_code != 200 or not isinstance(response.json(), dict):
             raise ValueError(f"the client could not be read back (HTTP {response.status_code})")
         body: dict[str, Any] = response.json()
         return body
 
     def put(body: dict[str, Any]) -> bool:
-        return ctx.call(write, contract.ME, identity=identity, json=body).status_code == 200
+        return session.call(write, contract.ME, identity=identity, json=body).status_code == 200
 
     now = current()
     if now.get(spec.identity_field() or "id") != snapshot.client_id:
@@ -201,7 +201,7 @@ def _restore(ctx: Context, snapshot: ClientSnapshot, identity: TokenSource, outc
 
 
 def restore_all(
-    ctx: Context,
+    session: TargetSession,
     snapshots: list[ClientSnapshot],
     identities: dict[str, TokenSource | None],
     snapshot_path: Path | None,
@@ -209,7 +209,7 @@ def restore_all(
 ) -> RestoreReport:
     report = RestoreReport(snapshot_path=str(snapshot_path) if snapshot_path else None)
     for snapshot in snapshots:
-        outcome = restore_client(ctx, snapshot, identities.get(snapshot.role))
+        outcome = restore_client(session, snapshot, identities.get(snapshot.role))
         report.clients.append(outcome)
         if on_client is not None:
             on_client(outcome)

@@ -42,7 +42,7 @@ def unrunnable_checks() -> dict[str, str]:
     }
     if not schemes & {"apiKey", "http"}:
         found["ignored_auth"] = "handles apiKey and http schemes only, not oauth2; invalid_token_is_rejected covers it"
-    if not methods & {"post", "delete"}:
+    if not methods & {"post", "delete"}:  # what those two need: an operation that creates or deletes
         for name in ("use_after_free", "ensure_resource_availability"):
             found[name] = "the API creates and deletes nothing"
     return found
@@ -132,7 +132,7 @@ def keep_failure(failure: Failure_, case: Case[Any], response: Response) -> bool
     return not validator.is_valid(case.body)
 
 
-def run(
+def run_phases(
     schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None = None, budget: Budget | None = None
 ) -> None:
     """Execute every enabled phase and fold each finished scenario into `results`."""

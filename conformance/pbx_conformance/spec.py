@@ -14,7 +14,11 @@ from pbx_kit import contract, formats
 
 
 @dataclass(frozen=True)
-class Operation:
+class OperationUnderTest:
+    """An operation the suite calls, named as schemathesis labels it: its method in capitals, its path (under the
+    API's base URL, or the token endpoint's on the host), its operationId. The contract's own view of an operation,
+    node and servers included, is `pbx_kit.contract.Operation`."""
+
     method: str
     path: str
     operation_id: str
@@ -29,14 +33,14 @@ class Operation:
 
 
 @cache
-def operations() -> tuple[Operation, ...]:
+def operations() -> tuple[OperationUnderTest, ...]:
     """The API's operations: those served under its base URL.
 
     An operation with its own `servers` (on the path item or the operation) lives elsewhere on the host: that is
     the token endpoint (on the host's root), held by the token-endpoint checks, never fuzzed.
     """
     return tuple(
-        Operation(operation.method.upper(), operation.path, operation.operation_id)
+        OperationUnderTest(operation.method.upper(), operation.path, operation.operation_id)
         for operation in contract.base_url_operations()
     )
 
@@ -53,36 +57,40 @@ def foreign_paths() -> tuple[str, ...]:
     return tuple(dict.fromkeys(op.path for op in contract.operations() if not op.under_base_url))
 
 
-def token_endpoint() -> tuple[Operation, ...]:
+def token_endpoint() -> tuple[OperationUnderTest, ...]:
     """The token endpoint, as the one operation the token-endpoint checks run on."""
     method, path = token_label().split(" ", 1)
-    return (Operation(method, path, "token"),)
+    return (OperationUnderTest(method, path, "token"),)
 
 
-def reads() -> tuple[Operation, ...]:
+def reads() -> tuple[OperationUnderTest, ...]:
     return tuple(operation for operation in operations() if operation.method == "GET")
 
 
-def writes() -> tuple[Operation, ...]:
+def writes() -> tuple[OperationUnderTest, ...]:
     return tuple(operation for operation in operations() if operation.method == "PUT")
 
 
-def read_of(write: Operation) -> Operation:
+def read_of(write: OperationUnderTest) -> OperationUnderTest:
     """The GET on the same path as a PUT."""
     return next(operation for operation in reads() if operation.path == write.path)
 
 
-def other_read(write: Operation) -> Operation:
+def other_read(write: OperationUnderTest) -> OperationUnderTest:
     """The GET on the other path of the same resource."""
     return next(operation for operation in reads() if operation.path != write.path)
+
+
+def _contract_node(label: str) -> Mapping[str, Any] | None:
+    """The contract's node of the operation a label names (`PUT /client/{client_id}/client/`), or None."""
+    method, path = label.split(" ", 1)
+    return next((op.node for op in contract.operations() if op.method == method.lower() and op.path == path), None)
 
 
 @cache
 def response_schema(label: str, status: int) -> dict[str, Any] | None:
     """The JSON schema of the documented response `status` of an operation, or None if not documented."""
-    document = contract.load_document()
-    method, path = label.split(" ", 1)
-    node = document["paths"].get(path, {}).get(method.lower())
+    node = _contract_node(label)
     if node is None:
         return None
     responses = node.get("responses", {})
@@ -114,10 +122,12 @@ def token_validator() -> contract.SchemaValidator:
 
 def _token_endpoint() -> dict[str, Any]:
     """The token operation's answer and error schemas (`POST <tokenUrl>`, on the host's root)."""
-    operation = contract.load_document()["paths"][contract.token_path()]["post"]
+    operation = next(
+        op for op in contract.operations() if op.method == "post" and op.host_path == contract.token_path()
+    )
 
     def schema(status: str) -> Any:
-        return contract.deref(operation["responses"][status])["content"]["application/json"]["schema"]
+        return contract.deref(operation.node["responses"][status])["content"]["application/json"]["schema"]
 
     return {"response": schema("200"), "error": schema("400")}
 
@@ -199,8 +209,7 @@ def identity_field() -> str | None:
 @cache
 def request_body_validator(label: str) -> contract.SchemaValidator | None:
     """Validator of an operation's JSON request body (with the OpenAPI integer formats), or None."""
-    method, path = label.split(" ", 1)
-    node = contract.load_document()["paths"].get(path, {}).get(method.lower())
+    node = _contract_node(label)
     if node is None or "requestBody" not in node:
         return None
     media = contract.deref(node["requestBody"]).get("content", {}).get("application/json")

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pbx_conformance import local, run
+from pbx_conformance import local_emulator, suite_run
+from pbx_conformance.exit_codes import COULD_NOT_RUN, CouldNotRun
 from pbx_conformance.settings import PHASES, Settings
 
 # Small and bounded: the whole conformance test module stays within a few minutes on 2 cores.
@@ -34,9 +35,9 @@ def settings_for(server, report_dir: Path, **changes) -> Settings:
     settings = Settings(
         base_url=server.api_url,
         token_url=server.token_url,
-        main=local.DEMO,
-        other=local.DEMO_OTHER,
-        readonly=local.DEMO_READONLY,
+        main=local_emulator.DEMO,
+        other=local_emulator.DEMO_OTHER,
+        readonly=local_emulator.DEMO_READONLY,
         report_dir=report_dir,
         seed=1,
         max_examples=MAX_EXAMPLES,
@@ -51,9 +52,9 @@ def settings_for(server, report_dir: Path, **changes) -> Settings:
 def run_suite(server, report_dir: Path, **changes) -> Outcome:
     out = io.StringIO()
     try:
-        code = run.execute(settings_for(server, report_dir, **changes), out)
-    except run.CouldNotRun as reason:  # exit 2: the reports are written first, the reason is the CLI's one line
-        code = run.COULD_NOT_RUN
+        code = suite_run.hold_to_contract(settings_for(server, report_dir, **changes), out)
+    except CouldNotRun as reason:  # exit 2: the reports are written first, the reason is the CLI's one line
+        code = COULD_NOT_RUN
         out.write(f"could not run: {reason}\n")
     document = json.loads((report_dir / "report.json").read_text(encoding="utf-8"))
     return Outcome(code, document, out.getvalue(), report_dir)

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from pbx_conformance import cli, run
+from pbx_conformance import cli, suite_run
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.settings import Settings
 from pbx_emulator.testing import free_port
@@ -167,12 +167,14 @@ def test_an_engine_error_with_no_failed_check_is_exit_2_never_0_failed():
     results = Results()
     results.passed("GET /x/", "not_a_server_error")
     results.errors.append("GET /x/: Flaky: Hypothesis saw the server answer differently under --max-time")
-    outcome = run.Outcome()
+    outcome = suite_run.Outcome()
     settings = Settings(None, None, None, None, None, None, None, 1, None, ("examples",), None, True)
-    reason = run._could_not_finish(results, outcome, settings)
+    reason = suite_run._could_not_finish(results, outcome, settings)
     assert reason is not None and reason.startswith("the test engine could not finish its work: GET /x/: Flaky")
     results.failed(Failure(check="not_a_server_error", operation="GET /x/", message="500"))
-    assert run._could_not_finish(results, outcome, settings) is None  # a failed check: the server's verdict, exit 1
+    assert (
+        suite_run._could_not_finish(results, outcome, settings) is None
+    )  # a failed check: the server's verdict, exit 1
 
 
 def test_each_broken_server_has_a_reason_of_its_own(capsys, tmp_path, monkeypatch):

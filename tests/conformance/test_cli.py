@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pbx_conformance import cli, local
+from pbx_conformance import cli, local_emulator, restore
+from pbx_conformance.settings import DEFAULT_SNAPSHOT_DIR
 from pbx_emulator.testing import free_port, running_emulator
 from pbx_kit import contract
 
@@ -25,7 +26,7 @@ def assert_one_line_reason(err: str, *words: str) -> None:
 
 
 def credentials(server) -> list[str]:
-    return ["--base-url", server.api_url, "--token-url", server.token_url, "--client-id", local.DEMO.client_id]
+    return ["--base-url", server.api_url, "--token-url", server.token_url, "--client-id", local_emulator.DEMO.client_id]
 
 
 def test_unreachable_server_exits_2(capsys, monkeypatch):
@@ -38,7 +39,7 @@ def test_unreachable_server_exits_2(capsys, monkeypatch):
 
 
 def test_unreachable_api_with_a_working_token_endpoint_exits_2(capsys, monkeypatch):
-    monkeypatch.setenv("PBX_CLIENT_SECRET", local.DEMO.client_secret)
+    monkeypatch.setenv("PBX_CLIENT_SECRET", local_emulator.DEMO.client_secret)
     with running_emulator() as server:
         argv = [
             "--base-url",
@@ -46,7 +47,7 @@ def test_unreachable_api_with_a_working_token_endpoint_exits_2(capsys, monkeypat
             "--token-url",
             server.token_url,
         ]
-        code, _, err = run_cli(capsys, [*argv, "--client-id", local.DEMO.client_id])
+        code, _, err = run_cli(capsys, [*argv, "--client-id", local_emulator.DEMO.client_id])
     assert code == 2
     assert_one_line_reason(err, "unreachable")
 
@@ -61,8 +62,8 @@ def test_refused_token_exits_2_without_the_secret(capsys, monkeypatch):
 
 
 def test_refused_token_of_the_other_application_exits_2(capsys, monkeypatch):
-    monkeypatch.setenv("PBX_CLIENT_SECRET", local.DEMO.client_secret)
-    monkeypatch.setenv("PBX_OTHER_CLIENT_ID", local.DEMO_OTHER.client_id)
+    monkeypatch.setenv("PBX_CLIENT_SECRET", local_emulator.DEMO.client_secret)
+    monkeypatch.setenv("PBX_OTHER_CLIENT_ID", local_emulator.DEMO_OTHER.client_id)
     monkeypatch.setenv("PBX_OTHER_CLIENT_SECRET", "wrong")
     with running_emulator() as server:
         code, _, err = run_cli(capsys, credentials(server))
@@ -109,8 +110,8 @@ def test_options_come_from_environment_variables(capsys, monkeypatch, tmp_path):
     with running_emulator() as server:
         monkeypatch.setenv("PBX_BASE_URL", server.api_url)
         monkeypatch.setenv("PBX_TOKEN_URL", server.token_url)
-        monkeypatch.setenv("PBX_CLIENT_ID", local.DEMO.client_id)
-        monkeypatch.setenv("PBX_CLIENT_SECRET", local.DEMO.client_secret)
+        monkeypatch.setenv("PBX_CLIENT_ID", local_emulator.DEMO.client_id)
+        monkeypatch.setenv("PBX_CLIENT_SECRET", local_emulator.DEMO.client_secret)
         monkeypatch.setenv("PBX_PHASES", "examples")
         monkeypatch.setenv("PBX_MAX_EXAMPLES", "2")
         monkeypatch.setenv("PBX_REPORT_DIR", str(tmp_path))
@@ -119,9 +120,14 @@ def test_options_come_from_environment_variables(capsys, monkeypatch, tmp_path):
     assert server.api_url in (tmp_path / "report.json").read_text()
 
 
-def test_with_no_server_named_it_tests_the_local_emulator(capsys, monkeypatch):
-    for name in ("PBX_BASE_URL", "PBX_CLIENT_ID", "PBX_CLIENT_SECRET"):
+def test_with_no_server_named_it_tests_the_local_emulator(capsys, monkeypatch, tmp_path):
+    for name in ("PBX_BASE_URL", "PBX_CLIENT_ID", "PBX_CLIENT_SECRET", "PBX_REPORT_DIR"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(capsys, ["--phases", "examples", "--max-examples", "2"])
     assert code == 0, out
     assert "testing the local emulator" in out and "PASSED" in out
+    # Without --report-dir no report is written, as its --help says; the snapshot still is, for `restore --from`.
+    written = sorted(str(path.relative_to(tmp_path)) for path in tmp_path.rglob("*") if path.is_file())
+    assert written == [str(DEFAULT_SNAPSHOT_DIR / restore.SNAPSHOT_FILE)], written
+    assert "reports:" not in out

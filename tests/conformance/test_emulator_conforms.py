@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from pbx_conformance import local, spec
+from pbx_conformance import local_emulator, spec
 from pbx_conformance.settings import PHASES
 from pbx_emulator.testing import running_emulator
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
@@ -41,8 +41,8 @@ def _cli_run(server, report_dir, seed: int) -> dict:
         **os.environ,
         "PBX_BASE_URL": server.api_url,
         "PBX_TOKEN_URL": server.token_url,
-        "PBX_CLIENT_ID": local.DEMO.client_id,
-        "PBX_CLIENT_SECRET": local.DEMO.client_secret,
+        "PBX_CLIENT_ID": local_emulator.DEMO.client_id,
+        "PBX_CLIENT_SECRET": local_emulator.DEMO.client_secret,
     }
     finished = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=120, check=False)
     assert finished.returncode == 0, finished.stdout + finished.stderr

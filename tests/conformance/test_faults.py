@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from pbx_conformance import checks, local
+from pbx_conformance import checks, local_emulator
 from pbx_emulator.faults import FAULTS
 from pbx_emulator.testing import running_emulator
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
@@ -47,7 +47,11 @@ DELIBERATELY_BAD = {
     "Bearer pbx-conformance-unknown-token",
     f"Bearer {checks.EXPIRED_LOOKING_TOKEN}",
 }
-SECRETS = [local.DEMO.client_secret, local.DEMO_OTHER.client_secret, local.DEMO_READONLY.client_secret]
+SECRETS = [
+    local_emulator.DEMO.client_secret,
+    local_emulator.DEMO_OTHER.client_secret,
+    local_emulator.DEMO_READONLY.client_secret,
+]
 
 
 def test_every_fault_of_the_emulator_has_an_expected_check():

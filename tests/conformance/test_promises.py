@@ -9,7 +9,7 @@ from pathlib import Path
 import schemathesis.specs.openapi.checks  # noqa: F401  # registers the OpenAPI checks, whatever ran before
 from schemathesis.checks import CHECKS
 
-from pbx_conformance import registry
+from pbx_conformance import checks, registry  # noqa: F401  # importing checks registers the suite's own
 
 PROMISES = Path(__file__).resolve().parents[2] / "conformance" / "PROMISES.md"
 

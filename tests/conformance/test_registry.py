@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from pbx_conformance import registry, spec
-from pbx_conformance.context import Context
+from pbx_conformance import checks, registry, spec
+from pbx_conformance.session import TargetSession
 from pbx_emulator.testing import running_emulator
 from tests.conformance.conformance_helpers import run_suite
 
@@ -22,10 +22,10 @@ def _server_is_not_nginx(ctx, response, case) -> None:
         raise AssertionError("pretend every 200 breaks a promise")
 
 
-def _reads_twice(ctx: Context, operation: spec.Operation) -> None:
+def _reads_twice(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A throwaway scenario check."""
     SEEN.append(f"scenario {operation.label}")
-    ctx.client(operation)
+    session.client(operation)
 
 
 @pytest.fixture
@@ -60,6 +60,7 @@ def rate_limit_headers_are_present(ctx, response, case) -> None: ...
 
 
 def test_a_check_cannot_shadow_a_built_in_one():
+    assert checks.rate_limit_headers_are_present  # importing the suite's checks registered them
     with pytest.raises(ValueError, match="already registered"):
         registry.response_check(rate_limit_headers_are_present)
     assert registry.response_checks()  # the built-in ones are still there

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
-from pbx_conformance import cli, local, restore, spec
-from pbx_conformance.context import Context
+from pbx_conformance import cli, local_emulator, restore, spec
 from pbx_conformance.oauth import TokenSource
 from pbx_conformance.results import Results
+from pbx_conformance.session import TargetSession
 from pbx_emulator.testing import running_emulator
 from pbx_kit import contract
 from tests.conformance.stub_servers import Request, reply, stub_server, token_reply
@@ -41,8 +41,8 @@ def test_a_run_killed_mid_write_is_undone_by_restore_from(tmp_path, capsys, monk
             **os.environ,
             "PBX_BASE_URL": server.api_url,
             "PBX_TOKEN_URL": server.token_url,
-            "PBX_CLIENT_ID": local.DEMO.client_id,
-            "PBX_CLIENT_SECRET": local.DEMO.client_secret,
+            "PBX_CLIENT_ID": local_emulator.DEMO.client_id,
+            "PBX_CLIENT_SECRET": local_emulator.DEMO.client_secret,
             "PBX_RATE": "0",
         }
         process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -62,8 +62,8 @@ def test_a_run_killed_mid_write_is_undone_by_restore_from(tmp_path, capsys, monk
         assert own_client(server) != before  # killed: nothing of the run restored it
         snapshot = json.loads((report_dir / restore.SNAPSHOT_FILE).read_text())
         assert snapshot["clients"][0]["fields"] == before
-        monkeypatch.setenv("PBX_CLIENT_SECRET", local.DEMO.client_secret)
-        argv = ["restore", "--from", str(report_dir), "--client-id", local.DEMO.client_id]
+        monkeypatch.setenv("PBX_CLIENT_SECRET", local_emulator.DEMO.client_secret)
+        argv = ["restore", "--from", str(report_dir), "--client-id", local_emulator.DEMO.client_id]
         argv += ["--token-url", server.token_url]
         assert cli.main(argv) == 0
         first = capsys.readouterr().out
@@ -104,11 +104,11 @@ def test_a_refused_original_value_does_not_keep_the_other_fields_changed():
     legacy = ("email", client["email"])
     store = LegacyStore(client, legacy)
     with stub_server(store.respond) as server, httpx.Client(timeout=5) as http:
-        source = TokenSource(server.token_url, local.DEMO, http)
-        ctx = Context(server.api_url, server.token_url, http, source, Results())
+        source = TokenSource(server.token_url, local_emulator.DEMO, http)
+        session = TargetSession(server.api_url, server.token_url, http, source, Results())
         snapshot = restore.ClientSnapshot("main", "app", client["id"], dict(client))
         store.client.update(name="changed by the run", email="new@acme.example", language="de")
-        report = restore.restore_all(ctx, [snapshot], {"main": source}, None)
+        report = restore.restore_all(session, [snapshot], {"main": source}, None)
     assert store.client["name"] == "Acme" and store.client["language"] == "en"
     assert set(report.clients[0].restored) == {"name", "language"}
     assert report.clients[0].not_restored == [

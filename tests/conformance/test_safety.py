@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from pbx_conformance import local, spec
+from pbx_conformance import local_emulator, spec
 from pbx_emulator.testing import running_emulator
 from pbx_kit import contract
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
@@ -79,8 +79,8 @@ def test_the_client_is_restored_after_an_interrupted_run(tmp_path):
             **os.environ,
             "PBX_BASE_URL": server.api_url,
             "PBX_TOKEN_URL": server.token_url,
-            "PBX_CLIENT_ID": local.DEMO.client_id,
-            "PBX_CLIENT_SECRET": local.DEMO.client_secret,
+            "PBX_CLIENT_ID": local_emulator.DEMO.client_id,
+            "PBX_CLIENT_SECRET": local_emulator.DEMO.client_secret,
         }
         process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:

@@ -1,4 +1,7 @@
-"""Run with no server named, the suite tests the project's own emulator with the default seed's applications."""
+"""Run with no server named, the suite tests the project's own emulator with the default seed's applications.
+
+The suite's one import of the emulator, through its public face `pbx_emulator.testing`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from pbx_conformance.settings import Credentials, Settings
+from pbx_emulator.testing import running_emulator
 from pbx_kit import contract
 
 
@@ -23,8 +27,6 @@ DEMO_READONLY = _credentials(contract.demo_identities().readonly)
 @contextlib.contextmanager
 def emulator_settings(settings: Settings) -> Iterator[Settings]:
     """The emulator on a free loopback port with a fresh in-memory store, until the block ends."""
-    from pbx_emulator.testing import running_emulator
-
     with running_emulator() as server:
         yield replace(
             settings,

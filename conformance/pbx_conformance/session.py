@@ -8,43 +8,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-import schemathesis
 
-from pbx_conformance import exchange, registry, spec
+from pbx_conformance import exchange, spec
 from pbx_conformance.budget import Budget
 from pbx_conformance.oauth import TokenSource
-from pbx_conformance.results import Failure, Results
+from pbx_conformance.registry import CheckFailed, Skipped
+from pbx_conformance.response_runner import hold_to_response_checks
+from pbx_conformance.results import Results
 from pbx_kit import contract
 
 NO_TOKEN = object()
 
 
-@dataclass(frozen=True)
-class OwnOperation:
-    label: str
-
-
-@dataclass(frozen=True)
-class OwnCase:
-    """The case of one of the suite's own calls, as a response check reads it (`case.operation.label`)."""
-
-    operation: OwnOperation
-
-
-class CheckFailed(Exception):
-    """The server broke the contract; `response` is the call that shows it."""
-
-    def __init__(self, message: str, response: httpx.Response | None = None) -> None:
-        super().__init__(message)
-        self.response = response
-
-
-class Skipped(Exception):
-    """The check cannot run here (an identity not given, writes not allowed); never counted as passed."""
-
-
 @dataclass
-class Context:
+class TargetSession:
+    """The suite's own session with the server under test: its URLs, the applications' token sources, and a way to
+    call it that records every exchange (for the report) and holds every answer to the response checks."""
+
     base_url: str
     token_url: str
     http: httpx.Client
@@ -69,7 +49,7 @@ class Context:
 
     def call(
         self,
-        operation: spec.Operation,
+        operation: spec.OperationUnderTest,
         client_id: str | int = "@me",
         *,
         identity: TokenSource | None = None,
@@ -90,11 +70,11 @@ class Context:
             source.invalidate()
             response = self._send(operation, client_id, source, token, json)
         self.results.request(operation.label)
-        self.hold_to_response_checks(operation.label, response, self.trail[-1])
+        hold_to_response_checks(self.results, operation.label, response, self.trail[-1])
         return response
 
     def _send(
-        self, operation: spec.Operation, client_id: str | int, source: TokenSource, token: Any, json: Any
+        self, operation: spec.OperationUnderTest, client_id: str | int, source: TokenSource, token: Any, json: Any
     ) -> httpx.Response:
         headers = {"Accept": "application/json"}
         shown = None
@@ -113,7 +93,7 @@ class Context:
         self._shown[id(response)] = self.trail[-1]
         return response
 
-    def send_body(self, operation: spec.Operation, content: bytes, content_type: str) -> httpx.Response:
+    def send_body(self, operation: spec.OperationUnderTest, content: bytes, content_type: str) -> httpx.Response:
         """A PUT of raw bytes with the main token (a body too large, or not JSON-typed), held to the response
         checks like every call."""
         headers = {"Accept": "application/json", "Content-Type": content_type}
@@ -124,7 +104,7 @@ class Context:
         self.trail.append(exchange.from_httpx(response, authorization=f"Bearer ${self.main.variable}"))
         self._shown[id(response)] = self.trail[-1]
         self.results.request(operation.label)
-        self.hold_to_response_checks(operation.label, response, self.trail[-1])
+        hold_to_response_checks(self.results, operation.label, response, self.trail[-1])
         return response
 
     def shown(self, response: httpx.Response | None) -> exchange.Exchange | None:
@@ -145,28 +125,10 @@ class Context:
         self.trail[-1].response_body = exchange.redact_token(self.trail[-1].response_body)
         self._shown[id(response)] = self.trail[-1]
         self.results.request(spec.token_label())
-        self.hold_to_response_checks(spec.token_label(), response, self.trail[-1])
+        hold_to_response_checks(self.results, spec.token_label(), response, self.trail[-1])
         return response
 
-    def hold_to_response_checks(self, label: str, response: httpx.Response, shown: exchange.Exchange) -> None:
-        """Every registered response check, called with schemathesis's signature as schemathesis calls it."""
-        as_schemathesis = schemathesis.Response.from_httpx(response, verify=True)
-        case = OwnCase(OwnOperation(label))
-        token_endpoint = label == spec.token_label()
-        for check in registry.response_checks():
-            if token_endpoint and not check.token_endpoint:
-                continue
-            try:
-                check.function(None, as_schemathesis, case)
-            except AssertionError as problem:
-                message = str(problem) or f"{check.name} failed"
-                self.results.failed(
-                    Failure(check=check.name, operation=label, message=message, exchange=shown), key=message
-                )
-            else:
-                self.results.passed(label, check.name)
-
-    def client(self, operation: spec.Operation, client_id: str | int = "@me", **kwargs: Any) -> dict[str, Any]:
+    def client(self, operation: spec.OperationUnderTest, client_id: str | int = "@me", **kwargs: Any) -> dict[str, Any]:
         """A GET that must answer 200 with a client; anything else fails the check that asked."""
         return self.client_of(self.call(operation, client_id, **kwargs))
 

@@ -1,0 +1,235 @@
+"""`pbx-conformance run`, one run of the suite: check the server can be reached, snapshot, run the suite's own
+checks and schemathesis's engine, restore, report. Returns the exit code: 0 conforms, 1 does not, 2 could not run."""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+import httpx
+
+from pbx_conformance import baseline, checks, preflight, report, restore, schemathesis_engine, spec
+from pbx_conformance.budget import Budget, StopRun
+from pbx_conformance.connection import http_client, token_source
+from pbx_conformance.exit_codes import CONFORMS, DOES_NOT_CONFORM, CouldNotRun
+from pbx_conformance.interruption import Interruption, interrupts_held
+from pbx_conformance.oauth import TokenRefused, Unreachable
+from pbx_conformance.restore import ClientSnapshot, NoSnapshot, RestoreReport
+from pbx_conformance.results import Failure, Results
+from pbx_conformance.scenario_runner import run_scenario_checks
+from pbx_conformance.session import TargetSession
+from pbx_conformance.settings import DEFAULT_SNAPSHOT_DIR, Settings
+from pbx_kit import contract
+
+
+def hold_to_contract(settings: Settings, out: TextIO | None = None) -> int:
+    """Hold the server the settings name (none: a local emulator this starts and stops) to the contract; the
+    exit code."""
+    out = out or sys.stdout
+    if settings.targets_emulator:
+        # Loaded only for a run of the local emulator, not to break a cycle: Hypothesis draws values from the
+        # literals of every local module loaded, so loading the emulator's code would change the cases a seed
+        # gives against a real server.
+        from pbx_conformance import local_emulator
+
+        with local_emulator.emulator_settings(settings) as emulator_settings:
+            print(f"testing the local emulator at {emulator_settings.base_url}", file=out)
+            return _hold_to_contract(emulator_settings, out)
+    return _hold_to_contract(settings, out)
+
+
+def _hold_to_contract(settings: Settings, out: TextIO) -> int:
+    deviations = baseline.load(settings.baseline) if settings.baseline else []
+    seed = settings.seed if settings.seed is not None else random.SystemRandom().randrange(2**32)
+    started = time.monotonic()
+    base_url = settings.base_url
+    assert base_url is not None  # settings_from() requires it; local_emulator sets it
+    token_url = settings.token_url or contract.token_url(base_url)
+    budget = Budget(settings.max_requests, settings.rate, settings.quota_reserve, settings.max_time)
+    print(f"budget: {budget.describe()}; --timeout {settings.timeout:g} s per request", file=out)
+    results = Results()
+    interruption = Interruption()
+    outcome = Outcome()
+    with interruption.installed(), http_client(settings.timeout, budget) as http:
+        session: TargetSession | None = None
+        try:
+            main = token_source(token_url, settings.main, settings.token, http, "--client-id", results, "PBX_TOKEN")
+            assert main is not None
+            session = TargetSession(
+                base_url, token_url, http, main, results, no_writes=settings.no_writes, budget=budget
+            )
+            _preflight(session, settings)
+            session.other = token_source(
+                token_url, settings.other, settings.other_token, http, "--other-client-id", results, "PBX_OTHER_TOKEN"
+            )
+            session.readonly = token_source(
+                token_url,
+                settings.readonly,
+                settings.readonly_token,
+                http,
+                "--readonly-client-id",
+                results,
+                "PBX_READONLY_TOKEN",
+            )
+            _checks(session, settings, seed, interruption, outcome)
+        except KeyboardInterrupt:
+            outcome.interrupted = True
+        except StopRun as stop:
+            outcome.stopped = str(stop)
+        except (httpx.TransportError, TokenRefused, Unreachable, schemathesis_engine.SchemathesisStopped) as error:
+            if session is None or not outcome.snapshots:
+                raise CouldNotRun(str(error) or type(error).__name__) from None
+            outcome.broke_off = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        finally:
+            if session is not None and outcome.snapshots:
+                with interrupts_held():
+                    budget.restoring = True
+                    outcome.restored = _restore(session, outcome)
+    outcome.stopped = outcome.stopped or budget.stopped
+    return _conclude(settings, seed, results, outcome, deviations, budget, time.monotonic() - started, out)
+
+
+class Outcome:
+    """How the run went, beyond the results of its checks."""
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self.stopped: str | None = None
+        self.broke_off: str | None = None
+        # Why no PUT was sent although writes were allowed (the main client could not be snapshotted).
+        self.writes_blocked: str | None = None
+        self.snapshots: list[ClientSnapshot] = []
+        self.snapshot_path: Path | None = None
+        self.restored: RestoreReport | None = None
+
+
+def _preflight(session: TargetSession, settings: Settings) -> None:
+    """One authenticated read before anything else: what cannot be the API is misconfiguration (exit 2)."""
+    read = spec.reads()[0]
+    url = read.url(session.base_url, contract.ME)
+    try:
+        response = session.call(read, contract.ME)
+    except httpx.HTTPError as error:
+        raise CouldNotRun(preflight.explain_transport_error(error, url, settings.timeout)) from None
+    option = "--token" if session.main.credentials is None else "--client-id"
+    problem = preflight.read_problem(response, url, option)
+    if problem is not None:
+        raise CouldNotRun(problem)
+
+
+def _checks(
+    session: TargetSession, settings: Settings, seed: int, interruption: Interruption, outcome: Outcome
+) -> None:
+    if not settings.no_writes:
+        _snapshot(session, settings, outcome)
+    run_scenario_checks(session, stop=lambda: interruption.requested or session.budget.stopped is not None)
+    information = checks.http_basic_at_the_token_endpoint(session)
+    if information is not None:
+        session.results.notes.append(information)
+    if interruption.requested:
+        raise KeyboardInterrupt
+    if session.budget.stopped is not None:
+        raise StopRun(session.budget.stopped)
+    schema = schemathesis_engine.load(settings, session.base_url, seed, session.main, session.results, session.budget)
+    if session.no_writes and not settings.no_writes:  # writes blocked by a failed snapshot (load() covers --no-writes)
+        schema = schema.include(method="GET")
+    schemathesis_engine.run_phases(schema, session.results, on_stream=interruption.watch, budget=session.budget)
+    if interruption.requested:
+        raise KeyboardInterrupt
+
+
+def _snapshot(session: TargetSession, settings: Settings, outcome: Outcome) -> None:
+    """Every client the run could change, read and written to the report folder before the first write."""
+    try:
+        main = restore.take(session, "main", session.main)
+    except NoSnapshot as reason:
+        outcome.writes_blocked = f"no snapshot of the client under test: {reason}"
+        session.no_writes = True
+        session.no_writes_because = outcome.writes_blocked
+        return
+    outcome.snapshots.append(main)
+    for role, identity in (("other", session.other), ("readonly", session.readonly)):
+        if identity is None:
+            continue
+        try:
+            snapshot = restore.take(session, role, identity)
+        except NoSnapshot as reason:
+            if role == "other":
+                session.other_write_blocked = f"no snapshot of the other client, so no PUT is sent to it: {reason}"
+            continue
+        if snapshot.client_id != main.client_id:
+            outcome.snapshots.append(snapshot)
+    report_dir = settings.report_dir or DEFAULT_SNAPSHOT_DIR
+    outcome.snapshot_path = restore.write_snapshots(report_dir, session.base_url, outcome.snapshots)
+    # Enough requests kept back to read, write and read each client again, and to retry fields one by one.
+    session.budget.restore_allowance = 3 * len(outcome.snapshots) + len(contract.writable_fields())
+    session.on_unexpected_write = lambda: _restore(session, outcome)
+
+
+def _restore(session: TargetSession, outcome: Outcome) -> RestoreReport:
+    identities = {"main": session.main, "other": session.other, "readonly": session.readonly}
+    return restore.restore_all(session, outcome.snapshots, identities, outcome.snapshot_path)
+
+
+def _conclude(
+    settings: Settings,
+    seed: int,
+    results: Results,
+    outcome: Outcome,
+    deviations: list[baseline.Deviation],
+    budget: Budget,
+    duration: float,
+    out: TextIO,
+) -> int:
+    restored = outcome.restored
+    if restored is not None and not restored.complete:
+        problem = restored.error or f"fields not restored: {restored.not_restored}"
+        results.failed(Failure(check="changed_fields_are_restored", operation=spec.writes()[0].label, message=problem))
+    if outcome.writes_blocked:
+        results.notes.append(f"{outcome.writes_blocked}; no PUT was sent, the writing checks were not run")
+    if settings.no_writes or outcome.writes_blocked:
+        because = "--no-writes: no PUT is sent" if settings.no_writes else str(outcome.writes_blocked)
+        for operation in spec.writes():
+            results.skipped(operation.label, "schemathesis phases", because)
+    unused = baseline.apply(deviations, results)
+    document = report.document(settings, seed, results, restored, unused, duration, budget)
+    reason = _could_not_finish(results, outcome, settings)
+    if reason is not None:
+        document["verdict"] = "interrupted" if outcome.interrupted else "incomplete"
+        document["could_not_finish"] = reason
+    print(report.console(document, results), file=out)
+    if settings.report_dir is not None:
+        report.write(settings.report_dir, document, results)
+        print(f"reports: {settings.report_dir}/report.html, report.json, junit.xml", file=out)
+    if reason is not None:
+        raise CouldNotRun(reason)
+    return CONFORMS if results.conforms else DOES_NOT_CONFORM
+
+
+def _could_not_finish(results: Results, outcome: Outcome, settings: Settings) -> str | None:
+    """Why the run could not do its work, or None: an incomplete run is exit 2, never a verdict on the server."""
+    restored = _restore_summary(outcome.restored)
+    if outcome.interrupted:
+        return f"interrupted before the run finished; {restored}"
+    if outcome.broke_off is not None:
+        return f"the run broke off ({outcome.broke_off[:200]}); {restored}"
+    if outcome.stopped is not None:
+        return f"stopped before the run finished: {outcome.stopped}; {restored}"
+    if outcome.writes_blocked is not None and not results.failed_checks():
+        # With failed checks the server is already shown not to conform (exit 1); the writing checks are
+        # reported not run, with this reason, either way.
+        return f"{outcome.writes_blocked}; no PUT was sent, the writing checks were not run (--no-writes: read-only)"
+    if results.errors and not results.failed_checks():
+        return f"the test engine could not finish its work: {results.errors[0][:200]}"
+    return None
+
+
+def _restore_summary(restored: RestoreReport | None) -> str:
+    if restored is None:
+        return "nothing was written"
+    if restored.complete:
+        return "the client was restored"
+    return restored.summary()
