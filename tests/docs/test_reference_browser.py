@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from pbx_kit.contract import ROOT, load_document
-from pbx_kit.reference import SAMPLES, build, needs_token, operations
+from pbx_kit.contract import ROOT, load_document, operations_of
+from pbx_kit.reference import SAMPLES, build
+from pbx_kit.sdk_names import method_name
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -76,25 +77,26 @@ def test_every_operation_is_shown_with_its_curl_and_python_samples(reference_pag
     page, _ = reference_page
     document = load_document()
     shown = []
-    for operation in operations(document):
-        operation_id = operation.node["operationId"]
+    for operation in operations_of(document):
+        operation_id = operation.operation_id
         section = page.locator(f"[data-section-id$='/operation/{operation_id}']")
         assert section.count() == 1, f"{operation_id} is not in the reference"
         section.scroll_into_view_if_needed()
         panel = section.locator("[role='tablist']").filter(has_text="cURL")
         assert panel.count() == 1, f"{operation_id}: no code samples shown"
         labels = [text.strip() for text in panel.locator("[role='tab']").all_inner_texts()]
-        python_label = "Python (pbx_api)" if needs_token(operation) else "Python (httpx)"
+        python_label = "Python (pbx_api)" if operation.needs_token(document) else "Python (httpx)"
         assert labels[-2:] == ["cURL", python_label], f"{operation_id}: sample tabs {labels}"
         panel.locator("[role='tab']", has_text="cURL").click()
         curl = panel.locator("xpath=..").locator("[role='tabpanel'][class*='selected']").inner_text()
-        expected = f"-X {operation.method.upper()} " if needs_token(operation) else "grant_type=client_credentials"
+        token = operation.needs_token(document)
+        expected = f"-X {operation.method.upper()} " if token else "grant_type=client_credentials"
         assert expected in curl, curl
         panel.locator("[role='tab']", has_text="Python").click()
         python = panel.locator("xpath=..").locator("[role='tabpanel'][class*='selected']").inner_text()
-        assert (f"pbx.{_snake(operation_id)}(" if needs_token(operation) else "httpx.post(") in python, python
+        assert (f"pbx.{method_name(operation_id)}(" if token else "httpx.post(") in python, python
         shown.append(operation_id)
-    assert len(shown) == len(operations(document)) >= 4
+    assert len(shown) == len(operations_of(document)) >= 4
     page.locator(f"[data-section-id$='/operation/{shown[1]}']").evaluate(
         "element => element.scrollIntoView({block: 'start'})"
     )
@@ -113,10 +115,6 @@ def test_the_rendered_document_has_samples_on_every_operation() -> None:
     import yaml
 
     document = yaml.safe_load(REFERENCE_DOCUMENT.read_text(encoding="utf-8"))
-    for operation in operations(document):
+    for operation in operations_of(document):
         labels = [sample["label"] for sample in operation.node[SAMPLES]]
-        assert labels == ["cURL", "Python (pbx_api)" if needs_token(operation) else "Python (httpx)"]
-
-
-def _snake(operation_id: str) -> str:
-    return "".join(f"_{char.lower()}" if char.isupper() else char for char in operation_id)
+        assert labels == ["cURL", "Python (pbx_api)" if operation.needs_token(document) else "Python (httpx)"]

@@ -1,6 +1,6 @@
 """Build the pbx-api wheel and sdist from generated/ (its own pyproject.toml), offline if given a wheelhouse.
 
-    python -m pbx_kit.spec_diff.sdk_dist OUT_DIR [--find-links WHEELHOUSE]
+    python -m pbx_spec.sdk_dist OUT_DIR [--find-links WHEELHOUSE]
 
 As `python -m build` does: a fresh virtual environment gets the build backend that generated/pyproject.toml asks
 for (from the wheelhouse, without the index, when one is given), and builds from a copy of generated/, so no

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from pbx_kit.spec_diff.changes import Axis, Change, Kind, suggested_bump
+from pbx_spec.diff.changes import Axis, Change, Kind, suggested_bump
 
 AXIS_TITLES = {
     Axis.WIRE: "clients on the wire",

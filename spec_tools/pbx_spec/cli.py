@@ -17,9 +17,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from pbx_kit.spec_diff.compare import compare_names
-from pbx_kit.spec_diff.release import Layout, check_breaking, release
-from pbx_kit.spec_diff.revisions import CannotCompare
+from pbx_spec.diff.compare import compare_names
+from pbx_spec.diff.revisions import CannotCompare
+from pbx_spec.release import Layout, check_breaking, release
 
 EXIT_OK, EXIT_BREAKING, EXIT_CANNOT_COMPARE = 0, 1, 2
 

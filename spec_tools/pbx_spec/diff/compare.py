@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pbx_kit.spec_diff.report import Report
-from pbx_kit.spec_diff.revisions import Revision, load_revision
-from pbx_kit.spec_diff.rules import compare_documents
-from pbx_kit.spec_diff.sdk_surface import compare_sdks
+from pbx_spec.diff.report import Report
+from pbx_spec.diff.revisions import Revision, load_revision
+from pbx_spec.diff.rules import compare_documents
+from pbx_spec.diff.sdk_surface import compare_sdks
 
 
 def compare(base: Revision, revision: Revision, *, sdk: bool = True) -> Report:

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pbx_kit.contract import ROOT
-from pbx_kit.spec_diff.compare import compare
-from pbx_kit.spec_diff.report import Report
-from pbx_kit.spec_diff.revisions import CannotCompare, load_revision
+from pbx_spec.diff.compare import compare
+from pbx_spec.diff.report import Report
+from pbx_spec.diff.revisions import CannotCompare, load_revision
 
 VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 CHANGELOG_HEADER = (

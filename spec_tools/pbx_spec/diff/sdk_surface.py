@@ -1,7 +1,7 @@
 """The SDK axis: generate `pbx_api` from both revisions and compare their public Python API with griffe.
 
-The packages come from the project's own generator (`generator/generate.py`'s `generate`), so whatever the
-generator makes of a spec is what is compared, never a guess from the spec. griffe's `find_breaking_changes` finds
+The packages come from the project's own generator (`pbx_generator.face.generate`), so whatever the generator
+makes of a spec is what is compared, never a guess from the spec. griffe's `find_breaking_changes` finds
 removed objects, changed kinds, and parameters removed, added as required, made required, moved or changed in
 kind or default. It does not compare annotations yet, and it does not see the `__init__` that attrs writes for a
 model, so this module adds both:
@@ -14,15 +14,16 @@ model, so this module adds both:
   old one never was; a `Literal` alias breaks when it loses a value.
 
 Generation costs a few seconds, so packages are cached under build/spec-diff/sdk by the sha256 of everything that
-goes into them (the document openapi-python-client reads, the generator's files, the tools' versions), and two
-revisions whose generator input is the same are not generated at all. Documentation (descriptions, summaries,
+goes into them (the document openapi-python-client reads, the generator's files, the overlays and the kit's
+modules that make the SDK's input, the tools' versions), and two revisions whose generator input is the same are
+not generated at all. Documentation (descriptions, summaries,
 examples) becomes docstrings only, so it is left out of the input: a description-only change changes no package.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import inspect
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -31,19 +32,22 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import griffe
 import yaml
 
-from pbx_kit.contract import ROOT
-from pbx_kit.spec_diff.changes import Axis, Change, Kind
-from pbx_kit.spec_diff.revisions import CannotCompare, Revision
+import pbx_kit.overlay
+import pbx_kit.variant_steps
+import pbx_kit.variants
+from pbx_generator import face as generator
+from pbx_kit.contract import ROOT, overlays_path
+from pbx_spec.diff.changes import Axis, Change, Kind
+from pbx_spec.diff.revisions import CannotCompare, Revision
 
-PACKAGE = "pbx_api"
-GENERATOR = ROOT / "generator"
-OVERLAYS = ROOT / "overlays"
+PACKAGE = generator.PACKAGE
+# The kit's modules that make the SDK's input (the variant, its steps, the overlay applier): their code shapes it.
+SDK_INPUT_MODULES = (pbx_kit.variants, pbx_kit.variant_steps, pbx_kit.overlay)
 CACHE = ROOT / "build" / "spec-diff" / "sdk"
 TEXT_KEYS = frozenset({"description", "summary"})
 EXAMPLE_KEYS = frozenset({"example", "examples"})
@@ -98,7 +102,6 @@ def _generated(given: GeneratorInput) -> Path:
     folder = CACHE / given.key
     if (folder / PACKAGE / "__init__.py").is_file():
         return folder
-    generator = _generator_module()
     CACHE.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="pbx-spec-") as work:
         spec = Path(work) / "openapi.yaml"
@@ -119,12 +122,11 @@ def _generated(given: GeneratorInput) -> Path:
 
 
 def _as_the_generator_sees_it(spec_text: str) -> str:
-    """The document as the generator hands it to openapi-python-client (generate.prepare_sdk_input): two revisions
-    that differ only in how they are written (a `$ref` or its copy, an `allOf` wrapper) give the same text, and one
-    package."""
-    generator = _generator_module()
+    """The document as the generator hands it to openapi-python-client (pbx_generator.face.sdk_input): two
+    revisions that differ only in how they are written (a `$ref` or its copy, an `allOf` wrapper) give the same
+    text, and one package."""
     try:
-        document = generator.prepare_sdk_input(yaml.load(spec_text, Loader=_LOADER))
+        document = generator.sdk_input(yaml.load(spec_text, Loader=_LOADER))
     except Exception:  # the generation itself will report what is wrong, with the revision's name
         return spec_text
     return str(yaml.dump(document, Dumper=_DUMPER, sort_keys=True, allow_unicode=True))
@@ -149,21 +151,23 @@ def _inputs_key(spec_text: str) -> str:
     digest = hashlib.sha256(spec_text.encode("utf-8"))
     for tool in ("openapi-python-client", "ruff", "griffe"):
         digest.update(f"{tool}=={version(tool)}\n".encode())
-    for folder in (GENERATOR, OVERLAYS):
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.name != "sdk-version":
-                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, data in _generator_sources():
+        digest.update(name.encode() + b"\0" + data + b"\0")
     return digest.hexdigest()[:32]
 
 
 @cache
-def _generator_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("pbx_generator", GENERATOR / "generate.py")
-    if spec is None or spec.loader is None:
-        raise CannotCompare("generator/generate.py cannot be loaded")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _generator_sources() -> tuple[tuple[str, bytes], ...]:
+    """The files besides the spec that shape a generated package, read once per process."""
+    overlays = overlays_path()
+    found = list(generator.source_files())
+    found += [
+        (f"overlays/{path.relative_to(overlays)}", path.read_bytes())
+        for path in sorted(overlays.rglob("*"))
+        if path.is_file()
+    ]
+    found += [(module.__name__, inspect.getsource(module).encode()) for module in SDK_INPUT_MODULES]
+    return tuple(found)
 
 
 # --- the surface --------------------------------------------------------------------------------------------
