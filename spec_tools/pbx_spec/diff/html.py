@@ -5,14 +5,11 @@ nothing loaded from the network."""
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
 
 from markdown_it import MarkdownIt
 
 from pbx_spec.diff import markdown
-
-if TYPE_CHECKING:
-    from pbx_spec.diff.report import Report
+from pbx_spec.diff.reported import Reported
 
 STYLE = """
 body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1f2328; }
@@ -23,7 +20,7 @@ blockquote { margin: 0; padding: 0 1rem; border-left: .25rem solid #d1d9e0; colo
 """
 
 
-def render(report: Report, title: str | None = None) -> str:
+def render(report: Reported, title: str | None = None) -> str:
     heading = title or f"Changes from {report.base} to {report.revision}"
     # html=True: the report's own <details> and <summary> are passed through; everything it quotes from the
     # contract or the SDK is inside Markdown code spans or text, which markdown-it escapes.

@@ -11,13 +11,11 @@ import re
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pbx_spec.diff.changes import AXIS_TITLES, Axis, Bump, Change, Kind
 from pbx_spec.diff.findings import Finding, Origin, Section
-
-if TYPE_CHECKING:
-    from pbx_spec.diff.report import Report
+from pbx_spec.diff.reported import Reported
 
 FORMAT = "pbx-spec-diff"
 VERSION = 2  # 1: pbx-spec before issue 21 (a flat list of changes; no findings, no `format`)
@@ -118,7 +116,7 @@ SCHEMA: dict[str, Any] = {
 }
 
 
-def as_json(report: Report) -> dict[str, Any]:
+def as_json(report: Reported) -> dict[str, Any]:
     found = report.findings
     deciding = report.deciding
     return {

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pbx_spec.diff.changes import AXIS_TITLES, Axis, Bump, Change
 from pbx_spec.diff.findings import SECTION_COUNTS, Finding, Section
-
-if TYPE_CHECKING:
-    from pbx_spec.diff.report import Report
+from pbx_spec.diff.reported import Reported
 
 COMMENT_LIMIT = 65_536  # characters GitHub keeps of a pull-request comment
 DETAILS_OPEN, DETAILS_CLOSE = "<details>", "</details>"
@@ -32,7 +29,7 @@ _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 FULL, NO_SDK_LISTS, NO_DOCUMENTATION_LIST = 0, 1, 2
 
 
-def render(report: Report, title: str | None = None, *, limit: int | None = None) -> str:
+def render(report: Reported, title: str | None = None, *, limit: int | None = None) -> str:
     heading = title or f"Changes from {report.base} to {report.revision}"
     found = report.findings
     text = _render(report, heading, FULL, len(found))
@@ -84,7 +81,7 @@ def _escaped(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _render(report: Report, heading: str, level: int, keep: int) -> str:
+def _render(report: Reported, heading: str, level: int, keep: int) -> str:
     found = report.findings
     lines = [f"## {safe(heading)}", ""]
     if keep < len(found) or level > FULL:
@@ -107,7 +104,7 @@ def _render(report: Report, heading: str, level: int, keep: int) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _summary(report: Report) -> list[str]:
+def _summary(report: Reported) -> list[str]:
     bump = report.bump
     deciding = report.deciding
     lines = [f"**Suggested SDK version bump: {bump.value}**: {BUMP_MEANING[bump]}."]
