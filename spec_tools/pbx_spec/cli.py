@@ -53,7 +53,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     diff.add_argument(
         "--fail-on",
         type=axes,
-        default=frozenset(Axis),
         metavar="AXES",
         help="exit 1 when one of these axes breaks: wire, sdk, server, comma-separated, or none (default: all)",
     )
@@ -69,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "diff":
             report = compare_names(args.base, args.revision, sdk=not args.no_sdk)
             _write(_rendered(report, args.format), args.output)
-            return EXIT_BREAKING if report.fails(args.fail_on) else EXIT_OK
+            fail_on = frozenset(Axis) if args.fail_on is None else args.fail_on
+            return EXIT_BREAKING if report.fails(fail_on) else EXIT_OK
         if args.command == "check-breaking":
             verdict = check_breaking(Layout(args.root), sdk=not args.no_sdk)
             if not verdict.passes:
