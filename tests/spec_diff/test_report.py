@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from pbx_kit.contract import ROOT
 from pbx_spec.diff.changes import Axis, Bump, Change, Kind, SdkName
 from pbx_spec.diff.compare import compare
 from pbx_spec.diff.findings import Origin, Section
+from pbx_spec.diff.json_report import with_table
 from pbx_spec.diff.markdown import COMMENT_LIMIT, size, visible_lines
 from pbx_spec.diff.report import Report
 from pbx_spec.diff.revisions import Revision
@@ -117,3 +119,22 @@ def _sdk_break(index: int) -> Change:
 def _documentation(index: int) -> Change:
     pointer = f"/components/schemas/Schema{index}/properties/field/description"
     return Change("description-changed", "`description` changed", pointer, line=index + 1, kind=Kind.DOCUMENTATION)
+
+
+CHANGE_REPORT_PAGE = ROOT / "docs" / "maintainers" / "change-report.md"
+
+
+def test_the_pages_table_of_json_fields_is_the_schemas() -> None:
+    page = CHANGE_REPORT_PAGE.read_text(encoding="utf-8")
+    assert with_table(page) == page, "run `python -m pbx_spec.diff.json_report write docs/maintainers/change-report.md`"
+
+
+@pytest.mark.slow
+def test_the_pages_example_is_what_the_report_says(base: Revision, revisions: dict[str, Revision]) -> None:
+    page = CHANGE_REPORT_PAGE.read_text(encoding="utf-8")
+    example = page.split("```markdown\n", 1)[1].split("```", 1)[0]
+    report = compare(base, revisions["request-field-required"])
+    shown = visible_lines(report.to_markdown())
+    for line in example.splitlines():
+        if line.startswith(("  - ", "- breaks", "| ", "Decided by", "**Suggested")):
+            assert line in shown, f"the page's example says {line!r}; the report now says:\n" + "\n".join(shown)
