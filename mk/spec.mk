@@ -1,9 +1,11 @@
 # Spec changes: the change report, the breaking-change gate, the release step and the SDK's own distribution.
 #   make diff BASE=HEAD~1     the change report from a git revision (or a file) to the working tree's openapi.yaml
-#   make check-breaking       fails on a change since released/ that breaks any axis without a major SDK version bump
+#   make diff BASE=HEAD~1 DIFF_ARGS="--format html -o build/change.html"   the same report as a page
+#   make check-breaking       fails on a major change since released/ (the contract, and the released SDK's surface)
+#                             without a major SDK version bump
 #   make release              sets the SDK version, writes CHANGELOG.md and released/, regenerates generated/
 #   make sdk-dist             builds the pbx-api wheel and sdist from generated/ into build/sdk-dist/
-#   make bench-spec-diff      how long `pbx-spec diff` takes on the real spec, SDK comparison included
+#   make bench-spec-diff      how long `pbx-spec diff` takes on the real spec, both SDK generations included
 space := $(subst ,, )
 .PHONY: diff check-breaking release sdk-dist sdk-wheelhouse bench-spec-diff
 
@@ -19,7 +21,7 @@ diff: $(PYTHON_DEPS) ## the change report from BASE (a git revision or a file) t
 
 # RELEASE_ROOT: the repository whose openapi.yaml, released/ and generator/sdk-version are read (tests use a copy).
 RELEASE_ROOT ?= .
-check-breaking: $(PYTHON_DEPS) ## fail on a change since released/ that breaks an axis without a major bump
+check-breaking: $(PYTHON_DEPS) ## fail on a major change since released/ (spec and SDK surface) without a major bump
 	$(VENV)/bin/pbx-spec check-breaking --root $(RELEASE_ROOT)
 
 release: $(PYTHON_DEPS) ## set the SDK version, write CHANGELOG.md and released/, regenerate

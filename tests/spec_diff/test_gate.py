@@ -1,4 +1,5 @@
-"""make check-breaking fails on an unannounced breaking change, passes once the major version is bumped; release."""
+"""make check-breaking fails on an unannounced change that breaks SDK users, passes once the major version is
+bumped, and lets a change that breaks only servers through; release."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pbx_kit.contract import ROOT
-from pbx_spec.release import Layout, release
+from pbx_spec.release import Layout, release, write_released_surface
 
 from .revision_pairs import PAIRS, revised
 
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.slow
 
 BREAKING = next(pair for pair in PAIRS if pair.name == "response-field-removed")
 DOCUMENTATION_ONLY = next(pair for pair in PAIRS if pair.name == "description")
+SERVER_ONLY = next(pair for pair in PAIRS if pair.name == "operation-added")
 
 
 def _repository(tmp_path: Path, spec_text: str, version: str = "1.0.0") -> Layout:
@@ -25,6 +27,7 @@ def _repository(tmp_path: Path, spec_text: str, version: str = "1.0.0") -> Layou
     (tmp_path / "released").mkdir()
     (tmp_path / "generator").mkdir()
     shutil.copyfile(ROOT / "openapi.yaml", layout.released_spec)
+    write_released_surface(layout, layout.released_spec)
     layout.released_version.write_text("1.0.0\n")
     layout.sdk_version.write_text(version + "\n")
     layout.spec.write_text(spec_text)
@@ -48,6 +51,7 @@ def test_check_breaking_fails_unannounced_and_passes_after_a_major_bump(tmp_path
     assert failed.returncode != 0, failed.stdout + failed.stderr
     assert "no major version bump" in failed.stderr
     assert "required-property-removed" in failed.stdout  # the report says what broke
+    assert "**Suggested SDK version bump: major**" in failed.stdout
 
     layout.sdk_version.write_text("1.1.0\n")  # a minor bump does not announce a breaking change
     assert _make_check_breaking(layout).returncode != 0
@@ -56,6 +60,14 @@ def test_check_breaking_fails_unannounced_and_passes_after_a_major_bump(tmp_path
     passed = _make_check_breaking(layout)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "announced by the major bump to 2.0.0" in passed.stderr
+
+
+def test_check_breaking_passes_a_change_that_breaks_only_servers(tmp_path: Path) -> None:
+    # An added operation: a BASE server does not serve it, which is the provider's to follow, not the SDK's users'.
+    layout = _repository(tmp_path, revised(SERVER_ONLY).text)
+    result = _make_check_breaking(layout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "suggested bump: minor" in result.stderr and "break servers under conformance only" in result.stderr
 
 
 def test_check_breaking_passes_a_change_that_breaks_nothing(tmp_path: Path) -> None:
@@ -78,6 +90,7 @@ def test_release_bumps_writes_the_changelog_and_records_the_contract(tmp_path: P
     assert layout.sdk_version.read_text().strip() == "2.0.0"
     assert layout.released_version.read_text().strip() == "2.0.0"
     assert layout.released_spec.read_text() == layout.spec.read_text()
+    assert "reg_status_log" not in layout.released_surface.read_text(), "the surface of the SDK it released"
     changelog = layout.changelog.read_text()
     assert changelog.startswith("# Changelog")
     assert "## pbx-api 2.0.0 (2026-01-02)" in changelog and "required-property-removed" in changelog

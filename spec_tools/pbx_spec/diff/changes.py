@@ -1,4 +1,12 @@
-"""One change between two revisions, which axes it breaks and why, and the semver bump a list of them asks for."""
+"""One change between two revisions, which axes it breaks and why, and the SDK version bump a list of them asks for.
+
+The bump is the SDK's semantic version, decided by the SDK's users (docs/change-report.md):
+
+- **major** when code written against the old SDK, or a client on the wire, can break;
+- **minor** when the revision adds something a caller can use (`Kind.ADDITION`), or deprecates something;
+- **patch** otherwise: documentation, and changes that break only servers under conformance (a new required
+  response header a BASE server does not send is the provider's to fix, not a reason for a major SDK release).
+"""
 
 from __future__ import annotations
 
@@ -14,13 +22,28 @@ class Axis(StrEnum):
     SDK = "sdk"  # Python code written against BASE's generated pbx_api
 
 
-class Kind(StrEnum):
-    """What a change is when it breaks nothing: it decides the bump together with the breaks."""
+AXIS_TITLES = {
+    Axis.WIRE: "clients on the wire",
+    Axis.SERVER: "servers under conformance",
+    Axis.SDK: "the generated SDK",
+}
+# The axes whose breaks make a major SDK release: the SDK's users, in Python or on the wire.
+USER_AXES = (Axis.WIRE, Axis.SDK)
 
-    CHANGE = "change"  # something that matters to someone (breaking on some axis, or a behaviour change)
-    ADDITION = "addition"  # new functionality: minor
+
+class Kind(StrEnum):
+    """What a change gives a caller, whatever it breaks: with the breaks, it decides the bump."""
+
+    CHANGE = "change"  # nothing new for a caller: a narrowing, a move, a behaviour change (patch unless it breaks)
+    ADDITION = "addition"  # something a caller can use: an operation, a field, a value it may now send: minor
     DEPRECATION = "deprecation"  # semver: deprecating is a minor release
     DOCUMENTATION = "documentation"  # descriptions, examples, summaries: patch
+
+
+class Bump(StrEnum):
+    MAJOR = "major"
+    MINOR = "minor"
+    PATCH = "patch"
 
 
 class Effect(StrEnum):
@@ -64,6 +87,30 @@ def effect_breaks(direction: Direction, effect: Effect) -> dict[Axis, str]:
     return dict(EFFECT_BREAKS.get((direction, effect), {}))
 
 
+def effect_kind(direction: Direction, effect: Effect) -> Kind:
+    """A request that accepts more is something a caller can use (it may now send it); the rest is a change."""
+    return Kind.ADDITION if direction is Direction.REQUEST and effect is Effect.WIDENED else Kind.CHANGE
+
+
+@dataclass(frozen=True)
+class SdkName:
+    """Where an SDK change is, in the words the report groups by: `update_client`'s parameter `name` in the
+    class `PbxClient`, or the attribute `name` of the model `ClientUpdate`."""
+
+    owner: str  # the class or module holding it: `pbx_api.api.PbxClient`, `pbx_api.models.client_update.ClientUpdate`
+    function: str | None  # the method or function (`update_client`, `sync`, `__init__`), None for an attribute
+    member: str | None  # the parameter or attribute (`name`), None for the object itself
+    noun: str  # what the member is: "keyword parameter", "parameter", "attribute", "method", "module", ...
+    owner_family: int = 1  # how many owners of the package hold the same function (4 client classes)
+    before: str | None = None  # the type or default before and after, when that is the change
+    after: str | None = None
+    contents: tuple[str, ...] = ()  # an added or removed module or class: the names it holds
+
+    @property
+    def owner_name(self) -> str:
+        return self.owner.rsplit(".", 1)[-1]
+
+
 @dataclass
 class Change:
     rule: str  # the rule's name, kebab-case: what kind of change this is
@@ -75,10 +122,17 @@ class Change:
     kind: Kind = Kind.CHANGE
     operations: list[str] = field(default_factory=list)  # the operations it touches, when it is in one
     where: str | None = None  # for SDK changes: the Python object and its file and line
+    sdk: SdkName | None = None  # for SDK changes: the object, grouped by in the report
+    origin: str | None = None  # for SDK changes: "spec" (both SDKs from today's generator) or "released"
+    subjects: tuple[str, ...] = ()  # names an SDK change may be traced by besides the pointer's (a new operationId)
 
     @property
     def breaking(self) -> bool:
         return bool(self.breaks)
+
+    @property
+    def breaks_users(self) -> bool:
+        return any(axis in self.breaks for axis in USER_AXES)
 
     def merge(self, other: Change) -> None:
         """The same change reached again (a shared schema under another operation or direction)."""
@@ -87,6 +141,8 @@ class Change:
         for operation in other.operations:
             if operation not in self.operations:
                 self.operations.append(operation)
+        if other.kind is Kind.ADDITION and self.kind is Kind.CHANGE:
+            self.kind = Kind.ADDITION
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -97,21 +153,27 @@ class Change:
             "line": self.line,
             "where": self.where,
             "kind": self.kind.value,
-            "wire_breaking": Axis.WIRE in self.breaks,
-            "server_breaking": Axis.SERVER in self.breaks,
-            "sdk_breaking": Axis.SDK in self.breaks,
-            "why": {axis.value: why for axis, why in sorted(self.breaks.items())},
+            "breaks": {axis.value: why for axis, why in sorted(self.breaks.items())},
             "operations": sorted(self.operations),
+            "origin": self.origin,
         }
 
 
-def suggested_bump(changes: Iterable[Change]) -> str:
-    """major when anything breaks on any axis, minor for additions and deprecations, else patch."""
-    kinds = set()
-    for change in changes:
-        if change.breaking:
-            return "major"
-        kinds.add(change.kind)
-    if kinds & {Kind.ADDITION, Kind.DEPRECATION, Kind.CHANGE}:
-        return "minor"
-    return "patch"
+def change_bump(change: Change) -> Bump:
+    if change.breaks_users:
+        return Bump.MAJOR
+    if change.kind in {Kind.ADDITION, Kind.DEPRECATION}:
+        return Bump.MINOR
+    return Bump.PATCH
+
+
+BUMP_ORDER = (Bump.PATCH, Bump.MINOR, Bump.MAJOR)
+
+
+def highest(bumps: Iterable[Bump]) -> Bump:
+    return max(bumps, key=BUMP_ORDER.index, default=Bump.PATCH)
+
+
+def suggested_bump(changes: Iterable[Change]) -> Bump:
+    """major when a client on the wire or code using the SDK can break; minor for additions and deprecations."""
+    return highest(change_bump(change) for change in changes)

@@ -34,6 +34,11 @@ class Schema:
     items: tuple[Any, str] | None = None
     branches: list[tuple[Any, str]] = field(default_factory=list)  # oneOf/anyOf alternatives besides null
     branch_keyword: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)  # keyword -> the pointer of the schema that says it
+
+    def where(self, keyword: str) -> str:
+        """The pointer to `keyword` where it is written (an allOf wrapper's own, or the wrapped schema's)."""
+        return f"{self.sources.get(keyword, self.at)}/{keyword}"
 
 
 def follow(document: Mapping[str, Any], node: Any, pointer: str) -> tuple[Any, str]:
@@ -94,6 +99,8 @@ def _has_own_structure(node: Mapping[str, Any]) -> bool:
 
 
 def _own(schema: Schema, node: Mapping[str, Any], pointer: str) -> None:
+    for key in node:
+        schema.sources[key] = pointer
     declared = node.get("type")
     if declared is not None:
         types = {declared} if isinstance(declared, str) else set(declared)

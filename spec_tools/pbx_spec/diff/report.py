@@ -1,18 +1,20 @@
-"""The change report: every change on its three axes, and the suggested bump, as Markdown or as one JSON object."""
+"""The change report: the changes found on the three axes, as findings, with the summary a reviewer reads first.
+
+`Report` holds what the comparison found; `findings` groups it, `markdown`, `html` and `json_report` render it.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from pbx_spec.diff.changes import Axis, Change, Kind, suggested_bump
+from pbx_spec.diff import html, json_report, markdown
+from pbx_spec.diff.changes import AXIS_TITLES, Axis, Bump, Change, highest
+from pbx_spec.diff.findings import Finding, findings
 
-AXIS_TITLES = {
-    Axis.WIRE: "clients on the wire",
-    Axis.SERVER: "servers under conformance",
-    Axis.SDK: "the generated SDK",
-}
+__all__ = ["AXIS_TITLES", "Report"]
 
 
 @dataclass
@@ -21,78 +23,50 @@ class Report:
     revision: str
     changes: list[Change]
     sdk_compared: bool = True
+    released_sdk_compared: bool = False  # the released SDK's surface (released/) was compared too
     notes: list[str] = field(default_factory=list)
 
+    @cached_property
+    def findings(self) -> list[Finding]:
+        return findings(self.changes)
+
+    def extend(self, changes: list[Change]) -> None:
+        self.changes.extend(changes)
+        self.__dict__.pop("findings", None)  # grouped again when next asked for
+
     def breaking(self, axis: Axis) -> bool:
-        return any(axis in change.breaks for change in self.changes)
+        return any(axis in finding.breaks for finding in self.findings)
+
+    def breaking_count(self, axis: Axis) -> int:
+        """How many distinct changes (findings) break `axis`."""
+        return sum(axis in finding.breaks for finding in self.findings)
 
     @property
     def any_breaking(self) -> bool:
-        return any(change.breaking for change in self.changes)
+        return any(finding.breaks for finding in self.findings)
+
+    def fails(self, axes: frozenset[Axis]) -> bool:
+        return any(self.breaking(axis) for axis in axes)
 
     @property
-    def bump(self) -> str:
-        return suggested_bump(self.changes)
+    def bump(self) -> Bump:
+        return highest(finding.bump for finding in self.findings)
+
+    @property
+    def deciding(self) -> Finding | None:
+        """The first finding that asks for the suggested bump (None when nothing changed)."""
+        bump = self.bump
+        return next((finding for finding in self.findings if finding.bump is bump), None)
+
+    def to_markdown(self, title: str | None = None, *, limit: int | None = None) -> str:
+        """Markdown for a pull-request comment (cut to `limit` characters, with a note, when given)."""
+        return markdown.render(self, title, limit=limit)
+
+    def to_html(self, title: str | None = None) -> str:
+        return html.render(self, title)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "base": self.base,
-            "revision": self.revision,
-            "wire_breaking": self.breaking(Axis.WIRE),
-            "server_breaking": self.breaking(Axis.SERVER),
-            "sdk_breaking": self.breaking(Axis.SDK),
-            "sdk_compared": self.sdk_compared,
-            "bump": self.bump,
-            "notes": self.notes,
-            "changes": [change.as_json() for change in self.changes],
-        }
+        return json_report.as_json(self)
 
     def to_json(self) -> str:
         return json.dumps(self.as_json(), indent=2, ensure_ascii=False) + "\n"
-
-    def to_markdown(self, title: str | None = None) -> str:
-        lines = [f"## {title or f'Changes from {self.base} to {self.revision}'}", ""]
-        lines.append(f"Suggested SDK version bump: **{self.bump}**.")
-        lines.append("")
-        for axis, name in AXIS_TITLES.items():
-            if axis is Axis.SDK and not self.sdk_compared:
-                lines.append(f"- {name}: not compared")
-                continue
-            lines.append(f"- {name}: {'**breaks**' if self.breaking(axis) else 'nothing breaks'}")
-        lines.extend(f"- note: {note}" for note in self.notes)
-        lines.append("")
-        if not self.changes:
-            lines.append("No changes.")
-            return "\n".join(lines) + "\n"
-        sections = (
-            ("Breaking changes", [change for change in self.changes if change.breaking]),
-            (
-                "Additions and other changes",
-                [
-                    change
-                    for change in self.changes
-                    if not change.breaking and change.kind in {Kind.ADDITION, Kind.CHANGE, Kind.DEPRECATION}
-                ],
-            ),
-            (
-                "Documentation",
-                [change for change in self.changes if not change.breaking and change.kind is Kind.DOCUMENTATION],
-            ),
-        )
-        for heading, members in sections:
-            if not members:
-                continue
-            lines.extend([f"### {heading}", ""])
-            lines.extend(_markdown_item(change) for change in members)
-            lines.append("")
-        return "\n".join(lines)
-
-
-def _markdown_item(change: Change) -> str:
-    where = change.where or f"`{change.pointer}`" + (f" (line {change.line} of {change.side})" if change.line else "")
-    operations = f" [{', '.join(sorted(change.operations))}]" if change.operations else ""
-    text = f"- **{change.rule}**{operations}: {change.message}. At {where}."
-    for axis in (Axis.WIRE, Axis.SERVER, Axis.SDK):
-        if axis in change.breaks:
-            text += f"\n  - breaks {AXIS_TITLES[axis]}: {change.breaks[axis]}"
-    return text

@@ -2,10 +2,10 @@
 
 Families (as oasdiff's checker/ groups its checks): `documentation` (descriptions, examples, deprecation, info,
 tags), `servers`, `security` (schemes, flows, scopes, requirements), `operations` (added, removed, moved, and
-what each says), `parameters`, `bodies` (request bodies and media types), `responses`, `headers`, and `schemas`
-(how a change moves the values a schema allows). `context` holds what every rule is given: the `Comparison`
-(both revisions, where the walk stands, the changes found) and the node being compared on both sides (`Pair`,
-and `OperationPair` for the pair of operations).
+what each says), `parameters`, `bodies` (request bodies and media types), `responses`, `headers`, `components`
+(schemas added or removed, for the SDK's sake), and `schemas` (how a change moves the values a schema allows).
+`context` holds what every rule is given: the `Comparison` (both revisions, where the walk stands, the changes
+found) and the node being compared on both sides (`Pair`, and `OperationPair` for the pair of operations).
 
 Schema rules say how a change moves the set of values a schema allows (`Effect`); whether that breaks clients or
 servers depends on whether the schema is a request's or a response's, and `changes.EFFECT_BREAKS` says which.
@@ -23,6 +23,7 @@ from typing import Any
 
 from pbx_spec.diff.changes import Change
 from pbx_spec.diff.revisions import Revision
+from pbx_spec.diff.rules.components import schema_added, schema_removed
 from pbx_spec.diff.rules.context import Comparison
 from pbx_spec.diff.rules.documentation import examples_changed, info_changed, tags_changed
 from pbx_spec.diff.rules.operations import paths_changed
@@ -39,6 +40,8 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     security_schemes_changed,
     paths_changed,
     examples_changed,
+    schema_removed,
+    schema_added,
 )
 
 

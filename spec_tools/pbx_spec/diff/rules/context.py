@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pbx_kit.document import pointer
-from pbx_spec.diff.changes import Axis, Change, Direction, Effect, Kind, effect_breaks
+from pbx_spec.diff.changes import Axis, Change, Direction, Effect, Kind, effect_breaks, effect_kind
 from pbx_spec.diff.normalized import follow
 from pbx_spec.diff.revisions import Revision
 
@@ -57,6 +57,7 @@ class Comparison:
         side: str = "revision",
         breaks: Mapping[Axis, str] | None = None,
         kind: Kind = Kind.CHANGE,
+        subjects: tuple[str, ...] = (),
     ) -> Change:
         source = self.revision if side == "revision" else self.base
         return Change(
@@ -68,18 +69,32 @@ class Comparison:
             breaks=dict(breaks or {}),
             kind=kind,
             operations=[self.operation] if self.operation else [],
+            subjects=subjects,
         )
 
     def schema_change(
-        self, rule: str, message: str, pointer: str, effect: Effect, *, side: str = "revision", server_why: str = ""
+        self,
+        rule: str,
+        message: str,
+        pointer: str,
+        effect: Effect,
+        *,
+        side: str = "revision",
+        server_why: str = "",
+        kind: Kind | None = None,
     ) -> Change:
-        """A change that moves the set of values allowed: the axes it breaks follow from the direction."""
+        """A change that moves the set of values allowed: the axes it breaks, and whether a caller gains
+        something by it, follow from the direction."""
         breaks = effect_breaks(self.direction, effect)
         if server_why and Axis.SERVER in breaks:
             breaks[Axis.SERVER] = server_why
-        kind = Kind.ADDITION if effect is Effect.WIDENED and not breaks else Kind.CHANGE
         return self.change(
-            rule, f"{message} ({self.direction.value}, {effect.value})", pointer, side=side, breaks=breaks, kind=kind
+            rule,
+            f"{message} ({self.direction.value}, {effect.value})",
+            pointer,
+            side=side,
+            breaks=breaks,
+            kind=kind or effect_kind(self.direction, effect),
         )
 
     def record(self, change: Change) -> None:

@@ -20,8 +20,15 @@ def documentation_changed(comparison: Comparison, node: Pair) -> Iterator[Change
         if node.old.get(keyword) != node.new.get(keyword):
             verb = "added" if keyword not in node.old else "removed" if keyword not in node.new else "changed"
             pointer, side = (f"{node.new_at}/{keyword}", "revision") if keyword in node.new else (node.old_at, "base")
+            # A schema's `title` names its class in the SDK: the SDK axis decides whether that matters.
+            subjects = (str(node.new[keyword]),) if keyword == "title" and keyword in node.new else ()
             yield comparison.change(
-                f"{keyword}-{verb}", f"`{keyword}` {verb}", pointer, side=side, kind=Kind.DOCUMENTATION
+                f"{keyword}-{verb}",
+                f"`{keyword}` {verb}",
+                pointer,
+                side=side,
+                kind=Kind.DOCUMENTATION,
+                subjects=subjects,
             )
 
 

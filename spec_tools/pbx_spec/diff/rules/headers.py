@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pbx_spec.diff.changes import Axis, Change, Effect, Kind
 from pbx_spec.diff.normalized import follow
 from pbx_spec.diff.rules.context import Comparison, Pair, pointer_to
-from pbx_spec.diff.rules.documentation import documentation_changed
+from pbx_spec.diff.rules.documentation import deprecation_changed, documentation_changed
 from pbx_spec.diff.rules.schemas import compare_schemas
 
 
@@ -36,6 +36,7 @@ def headers_changed(comparison: Comparison, response: Pair) -> Iterator[Change]:
                 f"required response header `{name}` added",
                 header_at,
                 breaks={Axis.SERVER: "a BASE server does not send it (response_headers_conformance)"},
+                kind=Kind.ADDITION,  # a caller can read it
             )
         else:
             yield comparison.change(
@@ -52,8 +53,9 @@ def headers_changed(comparison: Comparison, response: Pair) -> Iterator[Change]:
 
 
 def header_changed(comparison: Comparison, name: str, header: Pair) -> Iterator[Change]:
-    """One header in both revisions: its documentation, whether it is required, its schema."""
+    """One header in both revisions: its documentation and deprecation, whether it is required, its schema."""
     yield from documentation_changed(comparison, header)
+    yield from deprecation_changed(comparison, header)
     was, now = bool(header.old.get("required")), bool(header.new.get("required"))
     if was != now:
         yield comparison.schema_change(

@@ -1,7 +1,8 @@
 """Operation rules: operations added, removed or moved, and what each operation in both revisions says.
 
-Paths are matched by their shape (`/client/{id}/` is `/client/{client_id}/`), operations by path and method. An
-operation in both revisions goes through OPERATION_RULES, each given the pair of operations being compared.
+Paths are matched by their shape (`/client/{id}/` is `/client/{client_id}/`), operations by path and method; an
+operation left over on each side with the same method and `operationId` has moved to another path. An operation
+in both revisions goes through OPERATION_RULES, each given the pair of operations being compared.
 """
 
 from __future__ import annotations
@@ -25,15 +26,44 @@ OperationRule = Callable[[OperationPair], Iterator[Change]]
 
 
 def paths_changed(comparison: Comparison, old: Mapping[str, Any], new: Mapping[str, Any]) -> Iterator[Change]:
+    for old_path, new_path, method in _matched_operations(old, new):
+        yield from operation_changed(comparison, old_path, new_path, method)
+
+
+def _matched_operations(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[tuple[str | None, str | None, str]]:
+    """(BASE's path, REVISION's path, method) of every operation; None where the operation is not."""
     old_paths = {_path_shape(path): path for path in old.get("paths", {})}
     new_paths = {_path_shape(path): path for path in new.get("paths", {})}
-    for shape in old_paths.keys() | new_paths.keys():
+    matched: list[tuple[str | None, str | None, str]] = []
+    for shape in sorted(old_paths.keys() | new_paths.keys()):
         old_path, new_path = old_paths.get(shape), new_paths.get(shape)
-        old_item = follow(old, old["paths"][old_path], "")[0] if old_path else {}
-        new_item = follow(new, new["paths"][new_path], "")[0] if new_path else {}
+        old_item = _item(old, old_path)
+        new_item = _item(new, new_path)
         for method in HTTP_METHODS:
             if method in old_item or method in new_item:
-                yield from operation_changed(comparison, old_path, new_path, method)
+                was = old_path if method in old_item else None
+                matched.append((was, new_path if method in new_item else None, method))
+    removed = {
+        (method, _operation_id(old, path, method)): index
+        for index, (path, now, method) in enumerate(matched)
+        if now is None
+    }
+    for index, (was, path, method) in enumerate(matched):
+        key = (method, _operation_id(new, path, method))
+        if was is None and key[1] is not None and key in removed:  # moved: the same operation at another path
+            old_index = removed.pop(key)
+            matched[index] = (matched[old_index][0], path, method)
+            matched[old_index] = (None, None, method)
+    return [entry for entry in matched if entry[0] is not None or entry[1] is not None]
+
+
+def _item(document: Mapping[str, Any], path: str | None) -> Mapping[str, Any]:
+    return follow(document, document["paths"][path], "")[0] if path is not None else {}
+
+
+def _operation_id(document: Mapping[str, Any], path: str | None, method: str) -> str | None:
+    operation = _item(document, path).get(method)
+    return operation.get("operationId") if isinstance(operation, Mapping) else None
 
 
 def _path_shape(path: str) -> str:
@@ -53,7 +83,7 @@ def operation_changed(
         operation_id = (new_operation or {}).get("operationId", label)
         yield comparison.at(operation=operation_id).change(
             "operation-added",
-            f"operation `{operation_id}` ({label}) added",
+            f"operation `{operation_id}` added",
             pointer_to("paths", str(new_path), method),
             kind=Kind.ADDITION,
             breaks={Axis.SERVER: "a BASE server does not serve it, and the suite calls it"},
@@ -65,7 +95,7 @@ def operation_changed(
     if new_operation is None:
         yield here.change(
             "operation-removed",
-            f"operation `{operation_id}` ({label}) removed",
+            f"operation `{operation_id}` removed",
             old_at,
             side="base",
             breaks={Axis.WIRE: "a client calling it gets an error"},
@@ -78,16 +108,30 @@ def operation_changed(
         yield from rule(operation)
 
 
-def path_renamed(operation: OperationPair) -> Iterator[Change]:
-    if operation.old_path != operation.new_path:
+def path_moved(operation: OperationPair) -> Iterator[Change]:
+    if _path_shape(operation.old_path) != _path_shape(operation.new_path):
         yield operation.comparison.change(
-            "path-renamed",
-            f"path `{operation.old_path}` is now `{operation.new_path}`",
-            pointer_to("paths", operation.new_path),
+            "operation-moved",
+            f"`{operation.new_at.rsplit('/', 1)[-1].upper()}` moved from `{operation.old_path}` to "
+            f"`{operation.new_path}`",
+            operation.new_at,
             breaks={
                 Axis.WIRE: "a client calling the old path gets an error",
-                Axis.SERVER: "a BASE server serves the old path",
+                Axis.SERVER: "a BASE server serves the old path, and the suite calls the new one",
             },
+        )
+
+
+def path_parameter_renamed(operation: OperationPair) -> Iterator[Change]:
+    # Only the names between braces differ: the URLs are the same, the SDK's parameter names may not be.
+    was, now = _PATH_PARAMETER.findall(operation.old_path), _PATH_PARAMETER.findall(operation.new_path)
+    if _path_shape(operation.old_path) == _path_shape(operation.new_path) and was != now:
+        renamed = ", ".join(f"`{old}` to `{new}`" for old, new in zip(was, now, strict=True) if old != new)
+        yield operation.comparison.change(
+            "path-parameter-renamed",
+            f"path parameter renamed from {renamed} (the same URLs; the SDK axis decides)",
+            pointer_to("paths", operation.new_path),
+            subjects=tuple(name.strip("{}") for name in now),
         )
 
 
@@ -98,6 +142,7 @@ def operation_id_changed(operation: OperationPair) -> Iterator[Change]:
             "operation-id-changed",
             f"`operationId` changed from `{was}` to `{now}` (nothing on the wire; the SDK axis decides)",
             f"{operation.new_at}/operationId",
+            subjects=(str(now),),
         )
 
 
@@ -110,14 +155,21 @@ def operation_deprecation_changed(operation: OperationPair) -> Iterator[Change]:
 
 
 def operation_tags_changed(operation: OperationPair) -> Iterator[Change]:
-    if operation.old.get("tags") != operation.new.get("tags"):
+    was, now = operation.old.get("tags") or [], operation.new.get("tags") or []
+    if was != now:
+        # Documentation on the wire, but the SDK groups its modules by tag (the SDK axis decides).
         yield operation.comparison.change(
-            "operation-tags-changed", "tags changed", f"{operation.new_at}/tags", kind=Kind.DOCUMENTATION
+            "operation-tags-changed",
+            f"tags changed from {was} to {now}",
+            f"{operation.new_at}/tags",
+            kind=Kind.DOCUMENTATION,
+            subjects=tuple(str(tag) for tag in [*was, *now]),
         )
 
 
 OPERATION_RULES: tuple[OperationRule, ...] = (
-    path_renamed,
+    path_moved,
+    path_parameter_renamed,
     operation_id_changed,
     operation_documentation_changed,
     operation_deprecation_changed,

@@ -1,11 +1,13 @@
 """Parameter rules: the path, query, header and cookie parameters of an operation (its own and its path item's).
 
-A parameter is known by where it goes and its name (a header's name in lower case). A path parameter goes with its
-path, which the operation rules compare.
+A parameter is known by where it goes and its name (a header's name in lower case); a path parameter by its place
+in the path, since its name is not on the wire (the operation rules report a rename). A path parameter goes with
+its path, which the operation rules compare.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -16,12 +18,17 @@ from pbx_spec.diff.rules.documentation import deprecation_changed, documentation
 from pbx_spec.diff.rules.schemas import compare_schemas
 
 SERIALIZATION_KEYWORDS = ("style", "explode", "allowReserved")
+_PATH_PARAMETER = re.compile(r"\{([^}/]+)\}")
 Parameters = dict[tuple[str, str], tuple[Mapping[str, Any], str]]  # (in, name) -> (parameter, pointer)
 
 
 def parameters_changed(operation: OperationPair) -> Iterator[Change]:
-    old = _parameters(operation.comparison.old_document, operation.old_item, operation.old, operation.old_at)
-    new = _parameters(operation.comparison.new_document, operation.new_item, operation.new, operation.new_at)
+    old = _parameters(
+        operation.comparison.old_document, operation.old_item, operation.old, operation.old_at, operation.old_path
+    )
+    new = _parameters(
+        operation.comparison.new_document, operation.new_item, operation.new, operation.new_at, operation.new_path
+    )
     request = operation.comparison.at(direction=Direction.REQUEST)
     yield from parameter_removed(request, old, new)
     yield from parameter_added(request, old, new)
@@ -32,7 +39,7 @@ def parameters_changed(operation: OperationPair) -> Iterator[Change]:
 
 def parameter_removed(request: Comparison, old: Parameters, new: Parameters) -> Iterator[Change]:
     for key in old.keys() - new.keys():
-        where, name = key
+        where, name = key[0], old[key][0].get("name", key[1])
         if where == "path":
             continue  # a path parameter only goes with its path, compared with the operation
         yield request.change(
@@ -46,8 +53,9 @@ def parameter_removed(request: Comparison, old: Parameters, new: Parameters) -> 
 
 def parameter_added(request: Comparison, old: Parameters, new: Parameters) -> Iterator[Change]:
     for key in new.keys() - old.keys():
-        where, name = key
+        where = key[0]
         parameter, pointer = new[key]
+        name = parameter.get("name", key[1])
         if parameter.get("required"):
             yield request.schema_change(
                 "required-parameter-added", f"required {where} parameter `{name}` added", pointer, Effect.NARROWED
@@ -67,7 +75,7 @@ def parameter_added(request: Comparison, old: Parameters, new: Parameters) -> It
 
 def parameter_changed(request: Comparison, key: tuple[str, str], parameter: Pair) -> Iterator[Change]:
     """One parameter in both revisions: its documentation, whether it is required, how it is written, its schema."""
-    where, name = key
+    where, name = key[0], parameter.new.get("name", key[1])
     yield from documentation_changed(request, parameter)
     yield from deprecation_changed(request, parameter)
     was, now = bool(parameter.old.get("required")), bool(parameter.new.get("required"))
@@ -97,15 +105,18 @@ def parameter_changed(request: Comparison, key: tuple[str, str], parameter: Pair
 
 
 def _parameters(
-    document: Mapping[str, Any], item: Mapping[str, Any], operation: Mapping[str, Any], operation_at: str
+    document: Mapping[str, Any], item: Mapping[str, Any], operation: Mapping[str, Any], operation_at: str, path: str
 ) -> Parameters:
     """The parameters that apply to an operation: its path item's, then its own (which override them)."""
     found: Parameters = {}
+    places = _PATH_PARAMETER.findall(path)
     for source, at in ((item, operation_at.rsplit("/", 1)[0]), (operation, operation_at)):
         for index, raw in enumerate(source.get("parameters", [])):
             parameter, pointer = follow(document, raw, f"{at}/parameters/{index}")
             key = (parameter.get("in", ""), parameter.get("name", ""))
             if key[0] == "header":
                 key = (key[0], key[1].lower())
+            elif key[0] == "path" and key[1] in places:
+                key = (key[0], f"{{{places.index(key[1])}}}")
             found[key] = (parameter, pointer)
     return found

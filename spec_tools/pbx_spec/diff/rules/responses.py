@@ -27,11 +27,14 @@ def responses_changed(operation: OperationPair) -> Iterator[Change]:
             breaks=breaks,
         )
     for status in sorted(new_responses.keys() - old_responses.keys()):
+        # A new success status is one a client was not written for; a new error status documents an error a
+        # client handles as any other (oasdiff: response-non-success-status-added is informational).
+        success = status.startswith("2")
         yield response_side.change(
             "response-status-added",
             f"response {status} added",
             f"{operation.new_at}/responses/{status}",
-            kind=Kind.ADDITION,
+            breaks={Axis.WIRE: f"a client may get {status}, a success it was not written for"} if success else {},
         )
     for status in sorted(old_responses.keys() & new_responses.keys()):
         response = operation.followed(

@@ -29,7 +29,7 @@ def type_changed(comparison: Comparison, old: Schema, new: Schema) -> Iterator[C
         shown = " or ".join(sorted(new.types)) if new.types else "any type"
         before = " or ".join(sorted(old.types)) if old.types else "any type"
         yield comparison.schema_change(
-            "type-changed", f"type changed from {before} to {shown}", f"{new.at}/type", Effect(_effect_word(effect))
+            "type-changed", f"type changed from {before} to {shown}", new.where("type"), Effect(_effect_word(effect))
         )
 
 
@@ -44,7 +44,7 @@ def nullable_changed(comparison: Comparison, old: Schema, new: Schema) -> Iterat
 def enum_changed(comparison: Comparison, old: Schema, new: Schema) -> Iterator[Change]:
     if old.enum == new.enum or (old.enum is not None and new.enum is not None and set(old.enum) == set(new.enum)):
         return
-    pointer = f"{new.at}/enum" if new.enum is not None else new.at
+    pointer = new.where("enum" if "enum" in new.sources else "const") if new.enum is not None else new.at
     if old.enum is None:
         yield comparison.schema_change(
             "enum-added", f"values limited to {_values(new.enum or ())}", pointer, Effect.NARROWED
@@ -77,7 +77,7 @@ def bounds_changed(comparison: Comparison, old: Schema, new: Schema) -> Iterator
             grew = now > was
             effect = Effect.WIDENED if grew == upper else Effect.NARROWED
             verb = f"{'increased' if grew else 'decreased'} from {was} to {now}"
-        pointer = f"{new.at}/{keyword}" if now is not None else new.at
+        pointer = new.where(keyword) if now is not None else new.at
         yield comparison.schema_change(
             f"{_kebab(keyword)}-{_rule_verb(was, now)}", f"`{keyword}` {verb}", pointer, effect
         )
@@ -92,7 +92,7 @@ def format_changed(comparison: Comparison, old: Schema, new: Schema) -> Iterator
     if was in INTEGER_FORMAT_BITS and now in INTEGER_FORMAT_BITS and was != now:
         effect = Effect.WIDENED if INTEGER_FORMAT_BITS[now] > INTEGER_FORMAT_BITS[was] else Effect.NARROWED
         yield comparison.schema_change(
-            "format-changed", f"`format` changed from {was} to {now}", f"{new.at}/format", effect
+            "format-changed", f"`format` changed from {was} to {now}", new.where("format"), effect
         )
         return
     yield from _presence_rule(comparison, old, new, "format")
@@ -109,7 +109,7 @@ def unique_items_changed(comparison: Comparison, old: Schema, new: Schema) -> It
         yield comparison.schema_change(
             "unique-items-changed",
             f"`uniqueItems` {'set' if now else 'unset'}",
-            f"{new.at}/uniqueItems" if now else new.at,
+            new.where("uniqueItems") if now else new.at,
             effect,
         )
 
@@ -121,7 +121,7 @@ def additional_properties_changed(comparison: Comparison, old: Schema, new: Sche
             yield comparison.schema_change(
                 "additional-properties-forbidden",
                 "unknown properties now rejected",
-                f"{new.at}/additionalProperties",
+                new.where("additionalProperties"),
                 Effect.NARROWED,
             )
         else:
@@ -186,6 +186,7 @@ def property_added(comparison: Comparison, old: Schema, new: Schema) -> Iterator
                 server_why=f"a BASE server does not send `{name}` (response_schema_conformance)"
                 if response
                 else f"a BASE server accepts bodies without `{name}` (negative_data_rejection)",
+                kind=Kind.ADDITION if response else None,  # a caller can read the new field
             )
         elif comparison.direction is Direction.REQUEST and _closed(old):
             yield comparison.schema_change(
@@ -279,7 +280,7 @@ def _presence_rule(comparison: Comparison, old: Schema, new: Schema, keyword: st
         effect, verb = Effect.WIDENED, f"removed (was {was!r})"
     else:
         effect, verb = Effect.BOTH, f"changed from {was!r} to {now!r}"
-    pointer = f"{new.at}/{keyword}" if now is not None else new.at
+    pointer = new.where(keyword) if now is not None else new.at
     yield comparison.schema_change(f"{_kebab(keyword)}-{_rule_verb(was, now)}", f"`{keyword}` {verb}", pointer, effect)
 
 

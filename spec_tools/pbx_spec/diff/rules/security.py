@@ -111,21 +111,57 @@ def token_endpoint_changed(comparison: Comparison, scheme: Pair) -> None:
 
 
 def security_requirements_changed(operation: OperationPair) -> Iterator[Change]:
-    """The requirements that apply to the operation: its own `security`, else the document's."""
+    """The requirements that apply to the operation: its own `security`, else the document's.
+
+    Requirements are alternatives (any one will do), each a set of schemes with their scopes (all of them). A
+    caller of BASE still gets in when each of BASE's alternatives satisfies one of REVISION's: the requirement
+    was relaxed (no breaks on the wire: oasdiff's api-security-removed is informational too), and a BASE server,
+    which still asks for more, fails the suite's calls that REVISION lets through.
+    """
     old_document, new_document = operation.comparison.old_document, operation.comparison.new_document
     was = _requirements(operation.old.get("security", old_document.get("security", [])))
     now = _requirements(operation.new.get("security", new_document.get("security", [])))
-    if was != now:
+    if was == now:
+        return
+    shown = f"security requirements changed from {_shown(was)} to {_shown(now)}"
+    at = f"{operation.new_at}/security"
+    relaxed, tightened = _satisfied(was, by=now), _satisfied(now, by=was)
+    if relaxed and not tightened:
         yield operation.comparison.change(
-            "security-requirement-changed",
-            f"security requirements changed from {sorted(was)} to {sorted(now)}",
-            f"{operation.new_at}/security",
-            breaks=SECURITY_BREAKS,
+            "security-requirement-relaxed",
+            shown,
+            at,
+            breaks={Axis.SERVER: "a BASE server still asks for what REVISION no longer requires"},
+            kind=Kind.ADDITION,  # a caller may now call with less
         )
+    else:
+        yield operation.comparison.change("security-requirement-changed", shown, at, breaks=SECURITY_BREAKS)
 
 
-def _requirements(requirements: Any) -> set[str]:
-    return {
-        " + ".join(f"{name}{sorted(scopes)}" for name, scopes in sorted(requirement.items()))
+Requirement = frozenset[tuple[str, frozenset[str]]]  # each scheme of one alternative, with its scopes
+
+
+def _requirements(requirements: Any) -> frozenset[Requirement]:
+    alternatives = [
+        frozenset((name, frozenset(scopes or ())) for name, scopes in requirement.items())
         for requirement in requirements or []
-    }
+    ]
+    return frozenset(alternatives or [frozenset()])  # no requirement at all: the empty alternative
+
+
+def _satisfied(requirements: frozenset[Requirement], *, by: frozenset[Requirement]) -> bool:
+    """Whether whoever meets any alternative of `requirements` also meets one of `by`."""
+    return all(any(_covers(have, need) for need in by) for have in requirements)
+
+
+def _covers(have: Requirement, need: Requirement) -> bool:
+    schemes = dict(have)
+    return all(name in schemes and scopes <= schemes[name] for name, scopes in need)
+
+
+def _shown(requirements: frozenset[Requirement]) -> str:
+    alternatives = sorted(
+        " + ".join(f"{name}{sorted(scopes)}" for name, scopes in sorted(requirement)) or "none"
+        for requirement in requirements
+    )
+    return " or ".join(alternatives)
