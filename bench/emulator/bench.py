@@ -28,7 +28,6 @@ from pbx_emulator.testing import free_port
 from pbx_emulator.throwaway_postgres import throwaway_postgres
 from pbx_kit.contract import (
     ME,
-    ROOT,
     SERVED_SPEC_NAME,
     api_base_path,
     demo_identities,
@@ -41,6 +40,7 @@ DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 32
 THREADS = 2
 PUT_SCRIPT = Path(__file__).with_name("put.lua")
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: Prism is its node_modules' npm package
 GOALS = {"GET": 5.0, "PUT": 3.0}
 SCALING_GOAL = {"GET": 1.5}  # two workers on PostgreSQL against one
 # The load's target: the contract's first path, naming the token's own client.

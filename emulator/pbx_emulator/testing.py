@@ -19,14 +19,14 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import yaml
 
-from pbx_kit.contract import DEFAULT_SEED_PATH, SERVED_SPEC_NAME, api_base_path, demo_application, demo_identities
+from pbx_kit.contract import SERVED_SPEC_NAME, api_base_path, default_seed_path, demo_application, demo_identities
 from pbx_kit.contract import token_url as contract_token_url
 
 STARTUP_TIMEOUT = 30.0
@@ -39,7 +39,7 @@ class RunningEmulator:
     process: subprocess.Popen[bytes]
     log_path: Path
     db_path: str
-    seed_path: Path = DEFAULT_SEED_PATH
+    seed_path: Path = field(default_factory=default_seed_path)
 
     @property
     def api_url(self) -> str:
@@ -169,7 +169,7 @@ def running_emulator(
                     start_new_session=True,  # its own process group: its workers are stopped (or killed) with it
                 )
             url, db = f"http://127.0.0.1:{port}", str(db_path or ":memory:")
-            server = RunningEmulator(url, process, log_path, db, Path(seed or DEFAULT_SEED_PATH))
+            server = RunningEmulator(url, process, log_path, db, Path(seed or default_seed_path()))
             try:
                 if _wait_until_answering(server):
                     break

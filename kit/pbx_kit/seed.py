@@ -3,7 +3,7 @@ the contract.
 
 The one parser of a seed. The emulator seeds its store with it (and checks a new tenant with it), and
 `pbx_kit.contract`'s demo identities are the bundled seed's applications as it reads them. The seed file itself is
-the emulator's package data (`pbx_kit.contract.DEFAULT_SEED_PATH`); this module imports nothing of the emulator.
+the emulator's package data (`pbx_kit.contract.default_seed_path()`); this module imports nothing of the emulator.
 Every check reads the contract document it is given (`spec`, a path; None: the default contract).
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from pbx_kit.contract import DEFAULT_SEED_PATH, is_nullable, schema_properties, validator
+from pbx_kit.contract import default_seed_path, is_nullable, schema_properties, validator
 
 # The provider's access levels of an application: "All" may change configuration, "Call API" may only read.
 ALL, CALL_API = "All", "Call API"
@@ -50,7 +50,7 @@ class SeedClient:
 
 def load_seed(path: Path | str | None = None, spec: Path | None = None) -> list[SeedClient]:
     """The seed file's clients (the bundled seed unless `path` names another), checked against the contract."""
-    path = Path(path or DEFAULT_SEED_PATH)
+    path = Path(path or default_seed_path())
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

@@ -41,4 +41,4 @@ def test_a_seed_the_emulator_refuses_gives_no_demo_identities_either(tmp_path: P
 def test_the_parser_takes_the_seed_as_text() -> None:
     with pytest.raises(SeedError, match=r"text: clients\[0\]"):
         parse_seed_text(BAD_SEED, origin="text")
-    assert parse_seed_text(Path(contract.DEFAULT_SEED_PATH).read_text(encoding="utf-8")) == load_seed()
+    assert parse_seed_text(contract.default_seed_path().read_text(encoding="utf-8")) == load_seed()

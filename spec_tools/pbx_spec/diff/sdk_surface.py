@@ -13,7 +13,8 @@ model, so this module adds both:
   its new annotation no longer accepts all the old one did; a return value breaks when it may now be something the
   old one never was; a `Literal` alias breaks when it loses a value.
 
-Generation costs a few seconds, so packages are cached under build/spec-diff/sdk by the sha256 of everything that
+Generation costs a few seconds, so packages are cached in the user's cache folder (`$XDG_CACHE_HOME/pbx-spec/sdk`,
+by default `~/.cache/pbx-spec/sdk`; an installed tool has no build folder of its own) by the sha256 of everything that
 goes into them (the document openapi-python-client reads, the generator's files, the overlays and the kit's
 modules that make the SDK's input, the tools' versions), and two revisions whose generator input is the same are
 not generated at all. Documentation (descriptions, summaries,
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -41,14 +43,14 @@ import pbx_kit.overlay
 import pbx_kit.variant_steps
 import pbx_kit.variants
 from pbx_generator import face as generator
-from pbx_kit.contract import ROOT, overlays_path
+from pbx_kit.contract import overlays_path
 from pbx_spec.diff.changes import Axis, Change, Kind
 from pbx_spec.diff.revisions import CannotCompare, Revision
 
 PACKAGE = generator.PACKAGE
 # The kit's modules that make the SDK's input (the variant, its steps, the overlay applier): their code shapes it.
 SDK_INPUT_MODULES = (pbx_kit.variants, pbx_kit.variant_steps, pbx_kit.overlay)
-CACHE = ROOT / "build" / "spec-diff" / "sdk"
+CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pbx-spec" / "sdk"
 TEXT_KEYS = frozenset({"description", "summary"})
 EXAMPLE_KEYS = frozenset({"example", "examples"})
 # Maps whose keys are names the author chose (a property called `description`), not keywords.
@@ -149,7 +151,7 @@ def without_documentation(node: Any, parent_key: str | None = None) -> Any:
 
 def _inputs_key(spec_text: str) -> str:
     digest = hashlib.sha256(spec_text.encode("utf-8"))
-    for tool in ("openapi-python-client", "ruff", "griffe"):
+    for tool in ("openapi-python-client", "ruff", "griffelib"):  # griffelib: the distribution of the griffe module
         digest.update(f"{tool}=={version(tool)}\n".encode())
     for name, data in _generator_sources():
         digest.update(name.encode() + b"\0" + data + b"\0")
