@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 from pbx_emulator.testing import free_port
 from tests.repository import ROOT
@@ -55,8 +56,6 @@ def distributions() -> dict[str, Distribution]:
 
 def require_wheelhouse() -> Path:
     if not (WHEELHOUSE / ".filled").exists():
-        import pytest
-
         pytest.fail("the wheelhouse is missing: run `make dist-wheelhouse` (make test does)")
     return WHEELHOUSE
 
@@ -91,9 +90,7 @@ def hermetic_env(home: Path, **extra: str) -> dict[str, str]:
 def run(
     command: list[str], cwd: Path, env: Mapping[str, str], timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        command, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout, check=False
-    )
+    return subprocess.run(command, cwd=cwd, env=dict(env), capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def ran(result: subprocess.CompletedProcess[str]) -> str:
@@ -196,9 +193,7 @@ def served_emulator(environment: Environment, cwd: Path, *args: str) -> Iterator
     command = [environment.command("pbx-emulator"), "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     log = cwd / f"emulator-{port}.log"
     with open(log, "wb") as output:
-        process = subprocess.Popen(
-            command, cwd=cwd, env=dict(environment.env), stdout=output, stderr=subprocess.STDOUT
-        )
+        process = subprocess.Popen(command, cwd=cwd, env=dict(environment.env), stdout=output, stderr=subprocess.STDOUT)
     served = ServedEmulator(f"http://127.0.0.1:{port}", process, log)
     try:
         _wait_for(served.api_url + "/openapi.yaml", process, log)
