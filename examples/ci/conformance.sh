@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The conformance suite at a pinned version, held against a staging server: a CI job as a plain shell script.
-# (examples/github-actions/conformance.yml is the same job for GitHub Actions; tests/dist/test_ci_recipe.py runs
+# (examples/github-actions/conformance.yml is the same job for GitHub Actions; tests/distributions/test_ci_recipe.py runs
 # this script against the emulator, installing from a package index of its own.)
 #
 # From the environment (a CI system's secrets; nothing is written to the log):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.dist.dist_helpers import distributions
+from tests.distributions.dist_helpers import distributions
 from tests.repository import ROOT
 
 DISTRIBUTIONS = distributions()

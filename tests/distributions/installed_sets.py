@@ -1,8 +1,8 @@
 """docs/install.md's lists of what `pip install` of each distribution pulls into an empty virtual environment.
 
 Each list sits between `<!-- installed:NAME:begin ... -->` and `<!-- installed:NAME:end -->` as comma-separated
-`package version` entries; tests/dist/test_published.py compares it with what pip installed, and on a difference
-prints the block to paste.
+`package version` entries; tests/distributions/test_published.py compares it with what pip installed, and on a
+difference prints the block to paste.
 """
 
 from __future__ import annotations
@@ -30,6 +30,6 @@ def installed_set_block(name: str, packages: dict[str, str]) -> str:
     listed = ", ".join(f"{package} {packages[package]}" for package in sorted(packages))
     body = textwrap.fill(listed, width=116, break_long_words=False, break_on_hyphens=False)
     return (
-        f"<!-- installed:{name}:begin (what pip pulls; tests/dist/test_published.py holds it) -->\n"
+        f"<!-- installed:{name}:begin (what pip pulls; tests/distributions/test_published.py holds it) -->\n"
         f"{body}\n<!-- installed:{name}:end -->"
     )

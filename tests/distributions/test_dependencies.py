@@ -17,7 +17,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from tests.dist.dist_helpers import distributions, ran, run
+from tests.distributions.dist_helpers import distributions, ran, run
 from tests.repository import ROOT
 
 DISTRIBUTIONS = distributions()

@@ -12,7 +12,7 @@ import pytest
 from pbx_spec.cli import main
 from pbx_spec.release import Layout
 from pbx_spec.tool_release import release_tool
-from tests.dist.dist_helpers import distributions
+from tests.distributions.dist_helpers import distributions
 from tests.repository import ROOT
 
 TODAY = datetime.date(2027, 1, 15)

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.dist.dist_helpers import PackageIndex, build_all, hermetic_env, package_index, ran, require_wheelhouse, run
+from tests.distributions.dist_helpers import (
+    PackageIndex,
+    build_all,
+    hermetic_env,
+    package_index,
+    ran,
+    require_wheelhouse,
+    run,
+)
 
 
 @pytest.fixture(scope="session")

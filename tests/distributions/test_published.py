@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 from pbx_kit.contract import demo_identities
-from tests.dist.dist_helpers import (
+from tests.distributions.dist_helpers import (
     FRESH,
     Environment,
     PackageIndex,
@@ -34,7 +34,7 @@ from tests.dist.dist_helpers import (
     run,
     served_emulator,
 )
-from tests.dist.installed_sets import documented_sets, installed_set_block
+from tests.distributions.installed_sets import documented_sets, installed_set_block
 from tests.repository import ROOT
 
 pytestmark = pytest.mark.slow

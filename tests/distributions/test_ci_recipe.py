@@ -11,7 +11,7 @@ import yaml
 
 from pbx_emulator.testing import running_emulator
 from pbx_kit.contract import demo_identities
-from tests.dist.dist_helpers import PackageIndex, hermetic_env, ran, run
+from tests.distributions.dist_helpers import PackageIndex, hermetic_env, ran, run
 from tests.repository import ROOT
 
 pytestmark = pytest.mark.slow
