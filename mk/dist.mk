@@ -1,4 +1,4 @@
-# The tools as distributions: one per piece (each folder with a pyproject.toml, PIECES in the Makefile).
+# The tools as distributions: one per piece (each folder with a pyproject.toml but docs_tool/, a repository tool).
 #   make dist                 every piece's wheel and sdist into build/dist/ (PyPA build, pinned, offline from the
 #                             wheelhouse), then `twine check --strict` on each
 #   make dist-wheelhouse      the distributions' third-party wheels at requirements.txt's pins, downloaded once
@@ -9,6 +9,8 @@
 .PHONY: dist dist-wheelhouse release-tool
 
 DIST_DIR ?= build/dist
+# The pieces that are distributions: not the repository's own projects, which every index refuses (docs_tool/).
+DISTRIBUTED := $(patsubst %/pyproject.toml,%,$(shell grep -L "Private :: Do Not Upload" $(wildcard */pyproject.toml)))
 DIST_WHEELHOUSE := build/dist-wheelhouse
 DIST_WHEELHOUSE_STAMP := $(DIST_WHEELHOUSE)/.filled
 # The build backend every piece names (kit/pyproject.toml's [build-system], the same pin in each).
@@ -18,7 +20,7 @@ BUILD_BACKEND = $(shell sed -n 's/^requires = \["\(setuptools==[^"]*\)"\]/\1/p' 
 # kit's Redoc bundle is a symlink into node_modules, which the build follows (hence $(NODE_DEPS)).
 dist: $(PYTHON_DEPS) $(NODE_DEPS) $(DIST_WHEELHOUSE_STAMP) ## build every piece's wheel and sdist into build/dist, twine check
 	rm -rf $(DIST_DIR)
-	for piece in $(PIECES); do \
+	for piece in $(DISTRIBUTED); do \
 	  PIP_CONFIG_FILE=/dev/null PIP_NO_INDEX=1 PIP_FIND_LINKS=$(abspath $(DIST_WHEELHOUSE)) \
 	    $(PY) -m build --quiet --outdir $(DIST_DIR) $$piece || exit 1; \
 	done
@@ -33,7 +35,7 @@ $(DIST_WHEELHOUSE_STAMP): requirements.txt $(wildcard */pyproject.toml) | $(PYTH
 	@echo "make dist-wheelhouse: downloading the distributions' third-party wheels at requirements.txt's pins, setuptools and pip, from PyPI into $(DIST_WHEELHOUSE) (the offline installed test and make dist)"
 	rm -rf $(DIST_WHEELHOUSE) && mkdir -p $(DIST_WHEELHOUSE)
 	$(PY) -m pip download --quiet --disable-pip-version-check --dest $(DIST_WHEELHOUSE) --constraint requirements.txt \
-	  $(addprefix ./,$(PIECES)) "./conformance[emulator]" "$(BUILD_BACKEND)" pip
+	  $(addprefix ./,$(DISTRIBUTED)) "./conformance[emulator]" "$(BUILD_BACKEND)" pip
 	touch $@
 
 TOOL ?=

@@ -67,7 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="compare a fresh generation with the output folder")
     parser.add_argument("--spec", type=Path, default=None, help=SPEC_HELP)
     parser.add_argument(
-        "--overlays", type=Path, default=overlays_path(), help="the overlays and variants.yaml (default: %(default)s)"
+        "--overlays",
+        type=Path,
+        default=overlays_path(),
+        help="the overlays and variants.yaml (default: the overlays pbx-kit carries)",
     )
     parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="the SDK's project folder (default: %(default)s)"

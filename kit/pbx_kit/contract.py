@@ -1,9 +1,9 @@
-"""The contract's facts, each read once from openapi.yaml (and the emulator's default seed), for every piece to ask.
+"""The contract's facts, each read once from openapi.yaml, for every piece to ask.
 
 The emulator, the conformance suite, the generator and the tests read the API's shape from here instead of
 restating it: the base path and the token endpoint, the schemas and their one validator stack (jsonschema-rs,
 with the contract's named formats and OpenAPI's integer ranges), the field lists, the error messages the
-document's examples give, and the demo applications of the default seed.
+document's examples give.
 """
 
 from __future__ import annotations
@@ -64,12 +64,6 @@ def use_spec(path: Path) -> Path:
 def overlays_path() -> Path:
     """The folder of the contract's overlays and their variants.yaml, as pbx-kit carries them."""
     return DEFAULT_OVERLAYS_PATH
-
-
-def default_seed_path() -> Path:
-    """The emulator's bundled seed (pbx-emulator's package data): its demo applications are the identities of
-    `make conformance` and the examples. MissingPackageData when pbx-emulator is not installed."""
-    return data_path("pbx_emulator", "seed.yaml")
 
 
 @cache
@@ -396,61 +390,3 @@ def example_value(name: str, path: Path | None = None) -> Any:
 def error_message(example_name: str, path: Path | None = None) -> str:
     """The `message` of an error example (`ClientNotFound` -> "Client not found."): the words servers answer."""
     return str(example_value(example_name, path)["message"])
-
-
-# --- the default seed's demo applications ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoApplication:
-    """An application of the default seed: its App ID and App Secret, access level and client."""
-
-    app_id: str
-    app_secret: str
-    access_level: str
-    client_id: int
-    blocked: bool
-
-
-@dataclass(frozen=True)
-class DemoIdentities:
-    """The three identities a conformance run uses, as the default seed provides them.
-
-    main: an "All" application; readonly: a "Call API" application of the same client; other: an "All"
-    application of another client. None of them belongs to a blocked client.
-    """
-
-    main: DemoApplication
-    readonly: DemoApplication
-    other: DemoApplication
-
-
-@cache
-def demo_applications(seed_path: Path | None = None) -> tuple[DemoApplication, ...]:
-    """Every application of the seed (the bundled default seed unless another is named), in the seed's order,
-    as the one seed parser (`pbx_kit.seed`) reads and checks it."""
-    from pbx_kit.seed import load_seed  # pbx_kit.seed reads the contract's facts from this module
-
-    return tuple(
-        DemoApplication(app.app_id, app.app_secret, app.access_level, app.client_id, entry.blocked)
-        for entry in load_seed(seed_path)
-        for app in entry.applications
-    )
-
-
-def demo_application(app_id: str, seed_path: Path | None = None) -> DemoApplication:
-    """The seed's application with this App ID."""
-    for application in demo_applications(seed_path):
-        if application.app_id == app_id:
-            return application
-    raise KeyError(f"the seed has no application {app_id!r}")
-
-
-@cache
-def demo_identities(seed_path: Path | None = None) -> DemoIdentities:
-    """The seed's first usable client's "All" and "Call API" applications, and an "All" one of another client."""
-    usable = [app for app in demo_applications(seed_path) if not app.blocked]
-    main = next(app for app in usable if app.access_level == "All")
-    readonly = next(app for app in usable if app.client_id == main.client_id and app.access_level == "Call API")
-    other = next(app for app in usable if app.client_id != main.client_id and app.access_level == "All")
-    return DemoIdentities(main=main, readonly=readonly, other=other)

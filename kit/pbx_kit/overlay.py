@@ -232,7 +232,7 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__} value"
 
 
-def load_document(path: Path | str) -> Any:
+def read_input(path: Path | str) -> Any:
     """A document an overlay works on (a spec, a variants list); OverlayError naming the file if it cannot be read."""
     try:
         return read_document(path)
@@ -243,7 +243,7 @@ def load_document(path: Path | str) -> Any:
 def apply_files(spec: Path | str, overlay_paths: Sequence[Path | str], root: Path | None = None) -> Any:
     """Apply overlay files to a spec file; overlays are named relative to `root` in errors."""
     overlays = [load_overlay(path, _display(Path(path), root)) for path in overlay_paths]
-    return apply_overlays(load_document(spec), overlays)
+    return apply_overlays(read_input(spec), overlays)
 
 
 def inputs_sha256(spec: Path | str, overlay_paths: Sequence[Path | str]) -> str:

@@ -13,7 +13,7 @@ next `make docs`. Both kinds read the same environment:
 The page is Redoc (the npm package `redoc`, pinned in package.json) with its standalone bundle and the document
 inlined into one HTML file: it loads nothing from the network (no CDN, no web fonts), so it opens from disk.
 
-    python -m pbx_kit.reference build/docs   # write build/docs/openapi.yaml and build/docs/index.html (make docs)
+    python -m pbx_kit.reference build/docs/api  # write openapi.yaml and index.html there (make docs)
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pbx_kit.document import fresh_copy
-from pbx_kit.overlay import apply_overlays, load_document, load_overlay
+from pbx_kit.overlay import apply_overlays, load_overlay, read_input
 from pbx_kit.variant_steps import STEPS, VariantError
 
 VARIANTS_FILE = "variants.yaml"
@@ -45,7 +45,7 @@ class Variant:
 def read_variant(folder: Path | str, name: str) -> Variant:
     """The variant `name` of the overlays folder `folder`; VariantError, one line, if it is not stated right."""
     listing_path = Path(folder) / VARIANTS_FILE
-    listing = load_document(listing_path)
+    listing = read_input(listing_path)
     if not isinstance(listing, dict) or not isinstance(listing.get(name), dict):
         known = ", ".join(sorted(listing)) if isinstance(listing, dict) else "none"
         raise VariantError(f"{listing_path}: no variant {name!r} (known: {known})")
@@ -89,7 +89,7 @@ def variant_document(source: Mapping[str, Any], folder: Path | str, name: str) -
 
 def variant_file_document(spec: Path | str, folder: Path | str, name: str) -> dict[str, Any]:
     """The variant `name` of the OpenAPI document in the file `spec`."""
-    source = load_document(spec)
+    source = read_input(spec)
     if not isinstance(source, dict):
         raise VariantError(f"{spec}: not an OpenAPI document (a mapping at its top)")
     return variant_document(source, folder, name)

@@ -21,8 +21,10 @@ from pbx_spec.release import CHANGELOG_HEADER, Layout, bumped, parse_version, sh
 
 SDK_DISTRIBUTION = "pbx-api"
 PARTS = ("major", "minor", "patch")
+# The classifier every index refuses: a project of the checkout only (docs_tool/), no tool to release.
+PRIVATE = "Private :: Do Not Upload"
 # Where a user reads an install command with a pinned version: moved to the new version by a release.
-PINNED_TEXTS = ("README.md", "docs/*.md", "examples/**/*", "*/README.md")
+PINNED_TEXTS = ("README.md", "docs/**/*.md", "examples/**/*", "*/README.md")
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,13 @@ class Tool:
 
 
 def tools(root: Path) -> dict[str, Tool]:
-    """Every distribution of the checkout at `root` (each top-level folder with a pyproject.toml naming one)."""
+    """Every distribution of the checkout at `root`: each top-level folder whose pyproject.toml names a project that
+    may be uploaded."""
     found = {}
     for pyproject in sorted(root.glob("*/pyproject.toml")):
         with open(pyproject, "rb") as handle:
             project = tomllib.load(handle).get("project", {})
-        if "name" in project and "version" in project:
+        if "name" in project and "version" in project and PRIVATE not in project.get("classifiers", ()):
             found[project["name"]] = Tool(project["name"], pyproject.parent, project["version"])
     return found
 

@@ -40,13 +40,18 @@ class Distribution:
     extras: Mapping[str, tuple[str, ...]]
 
 
+# The classifier every index refuses: a project of this repository only (docs_tool/), no distribution.
+PRIVATE = "Private :: Do Not Upload"
+
+
 def distributions() -> dict[str, Distribution]:
-    """Every distribution of the checkout: each top-level folder whose pyproject.toml names a project."""
+    """Every distribution of the checkout: each top-level folder whose pyproject.toml names a project that may be
+    uploaded."""
     found = {}
     for pyproject in sorted(ROOT.glob("*/pyproject.toml")):
         with open(pyproject, "rb") as handle:
             project = tomllib.load(handle).get("project")
-        if project:
+        if project and PRIVATE not in project.get("classifiers", ()):
             extras = {name: tuple(deps) for name, deps in project.get("optional-dependencies", {}).items()}
             found[project["name"]] = Distribution(
                 project["name"], pyproject.parent, project["version"], tuple(project.get("dependencies", ())), extras

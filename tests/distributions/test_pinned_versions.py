@@ -11,7 +11,7 @@ from tests.repository import ROOT
 
 DISTRIBUTIONS = distributions()
 PIN = re.compile(r"(?<![\w-])(pbx-[a-z-]+)(?:\[[^\]]*\])?==(\d+\.\d+\.\d+)")
-TEXTS = ("README.md", "docs/*.md", "examples/**/*", "*/README.md")
+TEXTS = ("README.md", "docs/**/*.md", "examples/**/*", "*/README.md")
 
 
 def pinned_texts() -> list[Path]:

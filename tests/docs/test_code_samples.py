@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import pbx_api
-from pbx_emulator.testing import RunningEmulator, running_emulator
+from pbx_emulator.testing import RunningEmulator, demo_identities, running_emulator
 from pbx_kit import contract
 from pbx_kit.reference import code_samples, python_sample, reference_document, request_example
 
@@ -35,7 +35,7 @@ def server() -> Iterator[RunningEmulator]:
 
 
 def run_sample(server: RunningEmulator, command: list[str]) -> Any:
-    app = contract.demo_identities().main
+    app = demo_identities().main
     environment = {
         **os.environ,
         "PBX_URL": server.url.rstrip("/"),

@@ -1,8 +1,8 @@
 """The reference `make docs` builds, opened in a real headless Chromium: every operation and its samples are shown.
 
 Debian's Chromium (`make browser` installs it) driven by Playwright. Every request the page makes is answered
-only if it stays in build/docs; anything else (a CDN, a web font) is refused and fails the test, since the
-reference must work offline. The screenshot goes to reports/screenshots/. The fixture builds build/docs as
+only if it stays in build/docs/api; anything else (a CDN, a web font) is refused and fails the test, since the
+reference must work offline. The screenshot goes to reports/screenshots/. The fixture builds build/docs/api as
 `make docs` does.
 """
 
@@ -28,8 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-REFERENCE = ROOT / "build" / "docs" / "index.html"
-REFERENCE_DOCUMENT = ROOT / "build" / "docs" / "openapi.yaml"
+REFERENCE = ROOT / "build" / "docs" / "api" / "index.html"
+REFERENCE_DOCUMENT = ROOT / "build" / "docs" / "api" / "openapi.yaml"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 TIMEOUT_MS = 20_000
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pbx_emulator.testing import running_emulator
-from pbx_kit.contract import demo_identities, server_url
+from pbx_emulator.testing import demo_identities, running_emulator
+from pbx_kit.contract import server_url
 from pbx_spec.sdk_dist import build
 from tests.repository import ROOT
 

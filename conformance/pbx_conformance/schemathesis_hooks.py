@@ -2,7 +2,7 @@
 
 Without it schemathesis generates `iana-time-zone` values as any string, which a faithful server rejects.
 Importing this module registers the strategies; it is the hooks module of the conformance suite and of a
-bare run: `SCHEMATHESIS_HOOKS=pbx_kit.schemathesis_hooks schemathesis run openapi.yaml ...`.
+bare run: `SCHEMATHESIS_HOOKS=pbx_conformance.schemathesis_hooks schemathesis run openapi.yaml ...`.
 """
 
 from __future__ import annotations
