@@ -14,24 +14,27 @@ line, exit 2 in every command) and makes it the contract of the process and of t
 
 from __future__ import annotations
 
+# Light imports only (the contract, its validators and importlib.metadata load when asked for): a command such as
+# pbx-emulator puts its signal handlers in before anything heavy is loaded.
 import argparse
 import hashlib
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from pbx_kit import contract
+from pbx_kit.package_data import SPEC_VARIABLE
 
 KIT = "pbx-kit"
 SPEC_HELP = (
-    f"the contract to work against, an OpenAPI document (default: ${contract.SPEC_VARIABLE} when set, "
+    f"the contract to work against, an OpenAPI document (default: ${SPEC_VARIABLE} when set, "
     "else the contract pbx-kit carries)"
 )
 
 
 def distribution_version(distribution: str) -> str:
     """The installed version of `distribution` (its pyproject.toml's, as the install recorded it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(distribution)
     except PackageNotFoundError:
@@ -40,6 +43,8 @@ def distribution_version(distribution: str) -> str:
 
 def contract_sha256() -> str:
     """The sha256 of the contract pbx-kit carries, as hex."""
+    from pbx_kit import contract
+
     return hashlib.sha256(contract.DEFAULT_SPEC_PATH.read_bytes()).hexdigest()
 
 
@@ -78,6 +83,8 @@ def chosen_spec(given: Path | str | None) -> Path:
 
     DocumentError (one line) when it is missing or not an OpenAPI document. A given path becomes the contract of
     this process and of those it starts (an emulator the suite starts reads the same one)."""
+    from pbx_kit import contract
+
     if given:
         return contract.use_spec(Path(given))
     path = contract.spec_path()

@@ -22,14 +22,12 @@ import jsonschema_rs
 
 from pbx_kit.document import read_openapi, resolve
 from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
-from pbx_kit.package_data import data_path
+from pbx_kit.package_data import SPEC_VARIABLE, data_path
 
 # The contract pbx-kit carries (package data; in a checkout, a symlink to the repository's openapi.yaml).
 DEFAULT_SPEC_PATH = data_path("pbx_kit", "contract_data", "openapi.yaml")
 # The overlays and their variants.yaml, which make the contract's variants (the SDK's input); package data too.
 DEFAULT_OVERLAYS_PATH = data_path("pbx_kit", "contract_data", "overlays")
-# Another revision of the contract for every tool, and for the processes a tool starts (`--spec` sets it).
-SPEC_VARIABLE = "PBX_SPEC"
 # The name local `$ref`s resolve against when a schema is taken out of the document.
 DOCUMENT_URI = "urn:pbx:openapi"
 # Where a server serves its own copy of the contract, relative to the API's base URL: `tokenUrl` resolves

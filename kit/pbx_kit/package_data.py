@@ -12,6 +12,9 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
+# Names another contract file than the one pbx-kit carries, for every tool and the processes a tool starts.
+SPEC_VARIABLE = "PBX_SPEC"
+
 
 class MissingPackageData(LookupError):
     """A package's data file cannot be had: the package is not installed, or not as files on disk."""
