@@ -21,10 +21,16 @@ help: ## list every target and what it does
 
 install: $(PYTHON_DEPS) $(NODE_DEPS) ## create .venv (requirements.txt) and node_modules (package-lock.json)
 
-$(PYTHON_DEPS): requirements.txt pyproject.toml
+# Each piece is its own distribution (its folder's pyproject.toml): the pins first, then every piece in editable
+# mode without its dependencies, so .venv holds exactly requirements.txt's versions. (setuptools' notice that an
+# editable install of a flat layout can be shadowed by a folder of the package's name is silenced: it cannot, here.)
+PIECES := $(patsubst %/pyproject.toml,%,$(wildcard */pyproject.toml))
+$(PYTHON_DEPS): requirements.txt pyproject.toml $(wildcard */pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip uninstall --quiet --yes pbx-client-api-kit 2>/dev/null || true  # the one distribution before the split
+	PYTHONWARNINGS="ignore:Editable installation" \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(addprefix -e ,$(PIECES))
 	touch $@
 
 $(NODE_DEPS): package.json package-lock.json

@@ -26,12 +26,13 @@ import httpx
 
 from pbx_emulator.testing import demo_identities, free_port
 from pbx_emulator.throwaway_postgres import throwaway_postgres
-from pbx_kit.contract import ME, ROOT, SERVED_SPEC_NAME, api_base_path, load_document, spec_path, token_url
+from pbx_kit.contract import ME, SERVED_SPEC_NAME, api_base_path, load_document, spec_path, token_url
 
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 32
 THREADS = 2
 PUT_SCRIPT = Path(__file__).with_name("put.lua")
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: Prism is its node_modules' npm package
 GOALS = {"GET": 5.0, "PUT": 3.0}
 SCALING_GOAL = {"GET": 1.5}  # two workers on PostgreSQL against one
 # The load's target: the contract's first path, naming the token's own client.

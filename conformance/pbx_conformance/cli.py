@@ -10,15 +10,18 @@ from pbx_conformance.exit_codes import COULD_NOT_RUN, CouldNotRun
 from pbx_conformance.restore_command import restore_from
 from pbx_conformance.settings import UsageError, parser, restore_settings_from, settings_from
 from pbx_conformance.suite_run import hold_to_contract
+from pbx_kit.command_line import chosen_spec
+from pbx_kit.document import DocumentError
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         namespace = parser().parse_args(argv)
+        chosen_spec(namespace.spec)  # --spec, else $PBX_SPEC: for this run and the emulator it may start
         if namespace.command == "restore":
             return restore_from(restore_settings_from(namespace))
         return hold_to_contract(settings_from(namespace))
-    except (UsageError, CouldNotRun) as error:
+    except (UsageError, CouldNotRun, DocumentError) as error:
         print(f"pbx-conformance: could not run: {error}", file=sys.stderr)
         return COULD_NOT_RUN
     except KeyboardInterrupt:

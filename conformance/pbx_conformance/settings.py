@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from pbx_kit import contract
+from pbx_kit.command_line import add_version_option
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 ENV_PREFIX = "PBX_"
@@ -71,16 +72,22 @@ class Settings:
         return self.base_url is None
 
 
+# The help texts read the contract pbx-kit carries, not $PBX_SPEC: options are parsed before a --spec is checked.
+_CARRIED = contract.DEFAULT_SPEC_PATH
 # (option, environment variable, help). The variable is the option's name in capitals with PBX_ in front.
 OPTIONS: list[tuple[str, dict[str, str]]] = [
-    ("--base-url", {"help": f"the API's base URL, https://HOST{contract.api_base_path()} (none: the local emulator)"}),
+    (
+        "--base-url",
+        {"help": f"the API's base URL, https://HOST{contract.api_base_path(_CARRIED)} (none: the local emulator)"},
+    ),
+    ("--spec", {"help": "the contract to hold the server to, an OpenAPI document (default: the one pbx-kit carries)"}),
     ("--client-id", {"help": 'App ID of an "All" application of the client under test'}),
     ("--client-secret", {"help": "its App Secret"}),
     (
         "--token-url",
         {
             "help": "the OAuth 2.0 token endpoint (default: "
-            f"{contract.token_url('https://HOST' + contract.api_base_path())})"
+            f"{contract.token_url('https://HOST' + contract.api_base_path(_CARRIED), _CARRIED)})"
         },
     ),
     ("--other-client-id", {"help": "App ID of an application of ANOTHER client, for the isolation checks"}),
@@ -131,6 +138,7 @@ def parser() -> argparse.ArgumentParser:
         prog="pbx-conformance",
         description="Hold a server of the cloud PBX Client API to openapi.yaml.",
     )
+    add_version_option(root, "pbx-conformance")
     commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = commands.add_parser(
         "run",
@@ -166,6 +174,7 @@ def parser() -> argparse.ArgumentParser:
 # What `restore` needs: where the server is (default: the snapshot's) and the identities that can write.
 RESTORE_OPTIONS = {
     "--base-url",
+    "--spec",
     "--token-url",
     "--client-id",
     "--client-secret",

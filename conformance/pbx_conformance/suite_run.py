@@ -23,6 +23,7 @@ from pbx_conformance.scenario_runner import run_scenario_checks
 from pbx_conformance.session import TargetSession
 from pbx_conformance.settings import DEFAULT_SNAPSHOT_DIR, Settings
 from pbx_kit import contract
+from pbx_kit.command_line import distribution_version
 
 
 def hold_to_contract(settings: Settings, out: TextIO | None = None) -> int:
@@ -33,7 +34,16 @@ def hold_to_contract(settings: Settings, out: TextIO | None = None) -> int:
         # Loaded only for a run of the local emulator, not to break a cycle: Hypothesis draws values from the
         # literals of every local module loaded, so loading the emulator's code would change the cases a seed
         # gives against a real server.
-        from pbx_conformance import local_emulator
+        try:
+            from pbx_conformance import local_emulator
+        except ModuleNotFoundError as missing:
+            if missing.name != "pbx_emulator":
+                raise
+            raise CouldNotRun(
+                "no --base-url, and the local emulator it would test is not installed: "
+                f'pip install "pbx-conformance[emulator]=={distribution_version("pbx-conformance")}", '
+                "or name a server with --base-url"
+            ) from None
 
         with local_emulator.emulator_settings(settings) as emulator_settings:
             print(f"testing the local emulator at {emulator_settings.base_url}", file=out)

@@ -9,11 +9,13 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
 from pbx_emulator import defaults
 from pbx_emulator.faults import FAULTS
+from pbx_kit.command_line import SPEC_HELP, add_version_option
 
 if TYPE_CHECKING:
     import uvicorn
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="pbx-emulator", description="A local emulator of the cloud PBX Client API.")
+    add_version_option(top, "pbx-emulator")
     commands = top.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve",
@@ -38,6 +41,7 @@ def parser() -> argparse.ArgumentParser:
         f"{defaults.MEMORY}), or postgresql://USER:PASSWORD@HOST/DATABASE, a store several workers share",
     )
     serve.add_argument("--seed", default=None, help="seed YAML for a new store (default: the bundled demo seed)")
+    serve.add_argument("--spec", type=Path, default=None, help=SPEC_HELP)
     serve.add_argument(
         "--workers",
         type=_positive,
@@ -180,6 +184,14 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
             file=sys.stderr,
         )
         return 2
+    from pbx_kit.command_line import chosen_spec
+    from pbx_kit.document import DocumentError
+
+    try:
+        spec = chosen_spec(args.spec)
+    except DocumentError as error:
+        print(f"pbx-emulator: {error}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format=defaults.LOG_FORMAT, stream=sys.stderr)
     print(f"pbx-emulator starting (seed {args.seed or 'the bundled demo seed'}, store {describe(args.db)})", flush=True)
     # Loaded after the signal handlers and after argument errors, which need none of it.
@@ -196,6 +208,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
         app = create_app(
             db_path=args.db,
             seed_path=args.seed,
+            spec_path=spec,
             faults=args.fault,
             token_lifetime=args.token_lifetime,
             rate_limit=args.rate_limit,
@@ -208,7 +221,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
         return 2
     store = app.state.emulator.store
     if args.workers > 1:
-        return serve_with_workers(app, args, shutdown)
+        return serve_with_workers(app, args, shutdown, spec)
     try:
         config = uvicorn.Config(
             app,
@@ -228,7 +241,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
     return 0
 
 
-def serve_with_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutdown) -> int:
+def serve_with_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutdown, spec: Path) -> int:
     """`--workers N`: this process has made and checked the store (`app`); N workers serve it, each its own app."""
     from pbx_emulator.workers import EmulatorConfig, WorkerApp, serve_workers
 
@@ -244,7 +257,7 @@ def serve_with_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutd
             token_lifetime=args.token_lifetime,
             rate_limit=args.rate_limit,
             access_log=not args.quiet,
-            spec_path=None,
+            spec_path=spec,
             max_tokens_per_application=args.max_tokens_per_app,
             token_failure_limit=args.token_failure_limit,
         ),

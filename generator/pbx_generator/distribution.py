@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from importlib.metadata import metadata
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,14 @@ DISTRIBUTION_FILES = ("pyproject.toml", "README.md")
 # What the generated code imports, with ranges a user's project can live with (openapi-python-client's own).
 SDK_DEPENDENCIES = ("httpx>=0.23.0,<0.29.0", "attrs>=22.2.0")
 SDK_PYTHON = ">=3.11"  # the models use typing.Self
+SDK_CLASSIFIERS = (
+    "Programming Language :: Python :: 3",
+    "Programming Language :: Python :: 3 :: Only",
+    "Programming Language :: Python :: 3.11",
+    "Typing :: Typed",
+)
 DISTRIBUTION = PACKAGE.replace("_", "-")
+KIT_DISTRIBUTION = "pbx-kit"
 
 
 def read_sdk_version(path: Path) -> str:
@@ -57,7 +65,11 @@ def _pyproject(sdk_input: Mapping[str, Any], version: str) -> str:
         'readme = "README.md"',
         f'requires-python = "{SDK_PYTHON}"',
         *([f"license = {_toml_string(license_id)}"] if license_id else []),
+        "classifiers = [" + ", ".join(_toml_string(classifier) for classifier in SDK_CLASSIFIERS) + "]",
         "dependencies = [" + ", ".join(_toml_string(dependency) for dependency in SDK_DEPENDENCIES) + "]",
+        "",
+        "[project.urls]",
+        *(f"{label} = {_toml_string(url)}" for label, url in project_urls()),
         "",
         "[tool.setuptools.packages.find]",
         f'include = ["{PACKAGE}*"]',
@@ -67,6 +79,12 @@ def _pyproject(sdk_input: Mapping[str, Any], version: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def project_urls() -> list[tuple[str, str]]:
+    """The kit's project URLs, as pbx-kit's metadata (its pyproject.toml) gives them: the SDK's are the same."""
+    entries = metadata(KIT_DISTRIBUTION).get_all("Project-URL") or []
+    return [(label.strip(), url.strip()) for label, _, url in (entry.partition(",") for entry in entries)]
 
 
 def _toml_string(value: str) -> str:

@@ -22,11 +22,12 @@ import jsonschema_rs
 
 from pbx_kit.document import read_openapi, resolve
 from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
+from pbx_kit.package_data import SPEC_VARIABLE, data_path
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SPEC_PATH = ROOT / "openapi.yaml"
-# The overlays and overlays/variants.yaml, which make the contract's variants (the SDK's input).
-DEFAULT_OVERLAYS_PATH = ROOT / "overlays"
+# The contract pbx-kit carries (package data; in a checkout, a symlink to the repository's openapi.yaml).
+DEFAULT_SPEC_PATH = data_path("pbx_kit", "contract_data", "openapi.yaml")
+# The overlays and their variants.yaml, which make the contract's variants (the SDK's input); package data too.
+DEFAULT_OVERLAYS_PATH = data_path("pbx_kit", "contract_data", "overlays")
 # The name local `$ref`s resolve against when a schema is taken out of the document.
 DOCUMENT_URI = "urn:pbx:openapi"
 # Where a server serves its own copy of the contract, relative to the API's base URL: `tokenUrl` resolves
@@ -40,12 +41,26 @@ __all__ = ["resolve"]  # re-exported: `contract.resolve` is `pbx_kit.document.re
 
 
 def spec_path() -> Path:
-    """The contract's file: `PBX_SPEC` if set, else the repository's openapi.yaml."""
-    return Path(os.environ.get("PBX_SPEC", DEFAULT_SPEC_PATH))
+    """The contract's file: `PBX_SPEC` if set, else the contract pbx-kit carries."""
+    return Path(os.environ.get(SPEC_VARIABLE) or DEFAULT_SPEC_PATH)
+
+
+def use_spec(path: Path) -> Path:
+    """Make the OpenAPI document at `path` the contract of this process and of the processes it starts.
+
+    DocumentError (one line) when it is not one. Every cached fact of the default contract is forgotten, so a
+    command that read some before its options were parsed (an option's help text) reads the new one from here on.
+    """
+    read_openapi(path)
+    os.environ[SPEC_VARIABLE] = str(path.resolve())
+    for value in list(globals().values()):
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+    return path
 
 
 def overlays_path() -> Path:
-    """The folder of the contract's overlays and their variants.yaml: the repository's overlays/."""
+    """The folder of the contract's overlays and their variants.yaml, as pbx-kit carries them."""
     return DEFAULT_OVERLAYS_PATH
 
 

@@ -29,11 +29,12 @@ import jsonschema_rs
 import yaml
 
 from pbx_kit.document import DocumentError, fresh_copy, read_document
+from pbx_kit.package_data import data_path
 
 ALLOW_NO_MATCH = "x-allow-no-match"
 """Action extension: the action may match nothing (it is then skipped instead of failing)."""
 
-_SCHEMAS = Path(__file__).resolve().parent / "overlay_schemas"
+_SCHEMAS = data_path("pbx_kit", "overlay_schemas")
 _SCHEMA_BY_VERSION = {"1.0": _SCHEMAS / "v1.0" / "schema.yaml", "1.1": _SCHEMAS / "v1.1" / "schema.yaml"}
 _JSONPATH = jsonpath.JSONPathEnvironment(strict=True)
 

@@ -28,12 +28,15 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from pbx_kit.contract import ROOT, Operation, default_server_url, load_document, operations_of, token_path
+from pbx_kit.contract import Operation, default_server_url, load_document, operations_of, token_path
 from pbx_kit.document import resolve
+from pbx_kit.package_data import data_path
 from pbx_kit.provenance import with_provenance_rendered
 from pbx_kit.sdk_names import argument_name, method_name
 
-REDOC_BUNDLE = ROOT / "node_modules" / "redoc" / "bundles" / "redoc.standalone.js"
+# Redoc's standalone bundle, package data of pbx-kit: in a checkout a symlink into node_modules (npm's pinned `redoc`,
+# there after `make install`), in the sdist and the wheel the file itself, with its licence files beside it.
+REDOC_BUNDLE = data_path("pbx_kit", "redoc", "redoc.standalone.js")
 # Redoc's sidebar credit shows Redocly's logo from Redocly's CDN; the page must load nothing from the network, so
 # the image is an empty inline SVG instead (the credit's words and link stay).
 REDOC_LOGO_URL = "https://cdn.redoc.ly/redoc/logo-mini.svg"

@@ -22,7 +22,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from pbx_kit.contract import ROOT
 from pbx_spec.diff.changes import Axis, Bump, Change
 from pbx_spec.diff.compare import compare
 from pbx_spec.diff.report import Report
@@ -32,16 +31,20 @@ from pbx_spec.diff.surface import Surface, compare_surfaces, dump_package, load_
 
 VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 CHANGELOG_HEADER = (
-    "# Changelog of pbx-api, the generated SDK\n\n"
-    "Each section is the change report (`pbx-spec diff`) from the release before; `make release` writes it.\n"
+    "# Changelog\n\n"
+    "One section per distribution and version, newest first. A `pbx-api` section (the generated SDK) is the change\n"
+    "report (`pbx-spec diff`) from the release before, written by `make release`; a tool's section (`pbx-kit`,\n"
+    "`pbx-emulator`, `pbx-conformance`, `pbx-generator`, `pbx-spec-tools`) is written by `make release-tool`.\n"
 )
 
 
 @dataclass(frozen=True)
 class Layout:
-    """Where a repository keeps its contract, its last release and its changelog (tests point it elsewhere)."""
+    """Where a repository keeps its contract, its last release and its changelog: a checkout, by default the
+    working directory (`make release` and `make check-breaking` run from the repository's root; tests point it
+    elsewhere)."""
 
-    root: Path = ROOT
+    root: Path = Path(".")
 
     @property
     def spec(self) -> Path:
@@ -73,9 +76,14 @@ def read_version(path: Path) -> tuple[int, int, int]:
         text = path.read_text(encoding="utf-8").strip()
     except OSError as error:
         raise CannotCompare(f"{path}: cannot be read ({error.strerror})") from error
+    return parse_version(text, str(path))
+
+
+def parse_version(text: str, where: str) -> tuple[int, int, int]:
+    """MAJOR.MINOR.PATCH as three numbers; CannotCompare naming `where` when `text` is not one."""
     match = VERSION_PATTERN.match(text)
     if not match:
-        raise CannotCompare(f"{path}: {text!r} is not a version MAJOR.MINOR.PATCH")
+        raise CannotCompare(f"{where}: {text!r} is not a version MAJOR.MINOR.PATCH")
     major, minor, patch = (int(part) for part in match.groups())
     return major, minor, patch
 

@@ -17,9 +17,8 @@ import tempfile
 import venv
 from pathlib import Path
 
-from pbx_kit.contract import ROOT
-
-PROJECT = ROOT / "generated"
+# The SDK's project folder in a checkout (make sdk-dist runs from the repository's root).
+PROJECT = Path("generated")
 BUILD_SCRIPT = """
 import sys
 from setuptools import build_meta

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from pbx_kit import contract, provenance
+from tests.repository import ROOT
 
 DOCUMENT = contract.load_document()
-README = contract.ROOT / "docs" / "reviewers" / "decisions.md"  # where the decision table is
+README = ROOT / "docs" / "reviewers" / "decisions.md"  # where the decision table is
 CLIENT_FIELDS = DOCUMENT["components"]["schemas"]["Client"]["properties"]
 
 # The decisions issue 12 names, each (where, what is decided): a reviewer must find each one marked.

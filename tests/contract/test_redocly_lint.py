@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from pbx_kit.contract import ROOT
+from tests.repository import ROOT
 
 REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"
 SPEC = (ROOT / "openapi.yaml").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pbx_kit.contract import ROOT
+from tests.repository import ROOT
 
 SPECTRAL = ROOT / "node_modules" / ".bin" / "spectral"
 SPEC = (ROOT / "openapi.yaml").read_text(encoding="utf-8")

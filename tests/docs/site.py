@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from pbx_kit.contract import ROOT
+from tests.repository import ROOT
 
 DOCS = ROOT / "docs"
 MKDOCS_YML = ROOT / "mkdocs.yml"

@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from pbx_kit.contract import ROOT, load_document, operations_of
+from pbx_kit.contract import load_document, operations_of
 from pbx_kit.reference import SAMPLES, build
 from pbx_kit.sdk_names import method_name
+from tests.repository import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from pbx_kit.contract import ROOT
+from tests.repository import ROOT
 
 from .test_reference_browser import CHROMIUM, CHROMIUM_ARGS
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from pbx_emulator.testing import running_emulator
-from pbx_kit.contract import ROOT
 from tests.emulator.emulator_helpers import API_BASE, MAIN, TOKEN_PATH
+from tests.repository import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 from pbx_generator import face as generator
-from pbx_kit.contract import DEFAULT_SPEC_PATH, ROOT
+from pbx_kit.contract import DEFAULT_SPEC_PATH
 from pbx_kit.variant_steps import VariantError, check_every_property_typed, inline_property_references
+from tests.repository import ROOT
 
 
 def _model_fields(package_folder: Path) -> dict[str, str]:

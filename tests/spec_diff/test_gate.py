@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pbx_kit.contract import ROOT
 from pbx_spec.release import Layout, release, write_released_surface
+from tests.repository import ROOT
 
 from .revision_pairs import PAIRS, revised
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import griffe
 import pytest
 
-from pbx_kit.contract import ROOT
 from pbx_spec.cli import main
 from pbx_spec.diff.changes import Axis
 from pbx_spec.diff.revisions import CannotCompare, load_revision
 from pbx_spec.diff.sdk_surface import generated_package
 from pbx_spec.diff.surface import Surface, compare_surfaces, dump_package, load_dump, load_package
 from pbx_spec.release import Layout, check_breaking, write_released_surface
+from tests.repository import ROOT
 
 # A public function the released SDK's runtime had and today's has not (listed in `__all__`, as the runtime's are).
 REMOVED_HELPER = "\n\ndef retry_after_seconds(response: object) -> float:\n    return 0.0\n"

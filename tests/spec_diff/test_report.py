@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from pbx_kit.contract import ROOT
 from pbx_spec.diff.changes import Axis, Bump, Change, Kind, SdkName
 from pbx_spec.diff.compare import compare
 from pbx_spec.diff.findings import Origin, Section
@@ -13,6 +12,7 @@ from pbx_spec.diff.json_report import with_table
 from pbx_spec.diff.markdown import COMMENT_LIMIT, size, visible_lines
 from pbx_spec.diff.report import Report
 from pbx_spec.diff.revisions import Revision
+from tests.repository import ROOT
 
 from .revision_pairs import PAIRS, base_revision, revised
 

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from pbx_emulator.testing import demo_identities, running_emulator
-from pbx_kit.contract import ROOT, server_url
+from pbx_kit.contract import server_url
 from pbx_spec.sdk_dist import build
+from tests.repository import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +49,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (WHEELHOUSE / ".filled").exists():
         pytest.fail("the wheelhouse is missing: run `make sdk-wheelhouse` (make test does)")
     work = tmp_path_factory.mktemp("sdk-dist")
-    wheel, sdist = build(work / "dist", WHEELHOUSE)
+    wheel, sdist = build(work / "dist", WHEELHOUSE, GENERATED)
     assert wheel.name.startswith("pbx_api-") and wheel.suffix == ".whl" and sdist.name.endswith(".tar.gz")
     environment = work / "venv"
     venv.EnvBuilder(with_pip=True, clear=True).create(environment)

@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 
-from pbx_kit.contract import ROOT
 from pbx_kit.document import escape
 
 # libyaml's parser when PyYAML has it: a revision is parsed twice (values, and nodes for the lines).
@@ -43,8 +42,10 @@ class Revision:
             pointer = pointer.rsplit("/", 1)[0]
 
 
-def load_revision(name: str, spec_in_repo: str = "openapi.yaml", repo: Path = ROOT) -> Revision:
-    """`name` is a path to an OpenAPI document or a git revision whose `spec_in_repo` is read with `git show`."""
+def load_revision(name: str, spec_in_repo: str = "openapi.yaml", repo: Path | None = None) -> Revision:
+    """`name` is a path to an OpenAPI document or a git revision whose `spec_in_repo` is read with `git show` in
+    `repo` (default: the git repository of the working directory)."""
+    repo = (repo or Path.cwd()).resolve()
     path = Path(name)
     if path.is_file():
         resolved = path.resolve()

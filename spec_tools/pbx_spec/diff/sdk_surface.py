@@ -5,7 +5,8 @@ makes of a spec is what is compared, never a guess from the spec. The released S
 released/ (`surface.dump_package`), is compared with the current one as well (`release.check_breaking`), so a
 change of the runtime or the templates is seen like a change of the spec.
 
-Generation costs a few seconds, so packages are cached under build/spec-diff/sdk (or $PBX_SPEC_CACHE) by the
+Generation costs a few seconds, so packages are cached in the user's cache folder (`$XDG_CACHE_HOME/pbx-spec/sdk`,
+by default `~/.cache/pbx-spec/sdk`; an installed tool has no build folder of its own; or $PBX_SPEC_CACHE) by the
 sha256 of everything that goes into them (the document openapi-python-client reads, the generator's files, the
 overlays and the kit's modules that make the SDK's input, the tools' versions), and two revisions whose generator
 input is the same are not generated at all. Documentation (descriptions, summaries, examples) becomes docstrings
@@ -33,7 +34,7 @@ import pbx_kit.overlay
 import pbx_kit.variant_steps
 import pbx_kit.variants
 from pbx_generator import face as generator
-from pbx_kit.contract import ROOT, overlays_path
+from pbx_kit.contract import overlays_path
 from pbx_spec.diff.changes import Change
 from pbx_spec.diff.revisions import CannotCompare, Revision
 from pbx_spec.diff.surface import Surface, compare_surfaces, load_package
@@ -42,7 +43,10 @@ PACKAGE = generator.PACKAGE
 # The kit's modules that make the SDK's input (the variant, its steps, the overlay applier): their code shapes it.
 SDK_INPUT_MODULES = (pbx_kit.variants, pbx_kit.variant_steps, pbx_kit.overlay)
 # PBX_SPEC_CACHE: another folder (the benchmark times a cold cache with an empty one).
-CACHE = Path(os.environ.get("PBX_SPEC_CACHE") or ROOT / "build" / "spec-diff" / "sdk")
+CACHE = Path(
+    os.environ.get("PBX_SPEC_CACHE")
+    or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pbx-spec" / "sdk"
+)
 TEXT_KEYS = frozenset({"description", "summary"})
 EXAMPLE_KEYS = frozenset({"example", "examples"})
 # Maps whose keys are names the author chose (a property called `description`), not keywords.
@@ -146,7 +150,7 @@ def without_documentation(node: Any, parent_key: str | None = None) -> Any:
 
 def _inputs_key(spec_text: str) -> str:
     digest = hashlib.sha256(spec_text.encode("utf-8"))
-    for tool in ("openapi-python-client", "ruff", "griffe"):
+    for tool in ("openapi-python-client", "ruff", "griffelib"):  # griffelib: the distribution of the griffe module
         digest.update(f"{tool}=={version(tool)}\n".encode())
     for name, data in _generator_sources():
         digest.update(name.encode() + b"\0" + data + b"\0")

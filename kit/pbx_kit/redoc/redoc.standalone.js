@@ -1,0 +1,1 @@
+../../../node_modules/redoc/bundles/redoc.standalone.js
