@@ -29,7 +29,7 @@ from pbx_emulator.errors import (
     json_response,
     user_blocked,
 )
-from pbx_emulator.faults import MISSING_FIELD, UNLOCKED_WRITE_DELAY, WRONG_TYPE_FIELD, Faults
+from pbx_emulator.faults import MISSING_FIELD, UNDOCUMENTED_METHODS, UNLOCKED_WRITE_DELAY, WRONG_TYPE_FIELD, Faults
 from pbx_emulator.middleware import (
     AccessLogMiddleware,
     CatchAllMiddleware,
@@ -234,6 +234,11 @@ async def read_json_body(request: Request, spec: Path | None = None) -> bytes:
     return b"".join(chunks)
 
 
+async def answer_not_found(request: Request) -> Response:
+    """The `undocumented-method-404` fault's answer to a method the path does not document."""
+    raise client_not_found(emulator_of(request).spec)
+
+
 def too_large(spec: Path | None = None) -> ApiError:
     return ApiError.from_example(413, "TooLarge", spec)
 
@@ -333,10 +338,13 @@ def _app(
         spec=spec_path,
     )
     base = api_base_path(spec_path)
-    routes = [
-        *contract_routes(document, spec_path),
-        *explorer.routes(dict(document), base, SERVED_SPEC_NAME, EXPLORER_NAME),
-    ]
+    served = contract_routes(document, spec_path)
+    routes = [*served, *explorer.routes(dict(document), base, SERVED_SPEC_NAME, EXPLORER_NAME)]
+    if active.on("undocumented-method-404"):
+        # After the contract's routes: a path they serve, asked with a method they do not, lands here, not on 405.
+        token_at = token_path(spec_path)
+        paths = [route.path for route in served if isinstance(route, Route) and route.path != token_at]
+        routes += [Route(path, answer_not_found, methods=list(UNDOCUMENTED_METHODS)) for path in paths]
     middleware = [Middleware(AccessLogMiddleware)] if access_log else []
     if not active.on("no-rate-limit-headers"):
         middleware.append(Middleware(RateLimitHeadersMiddleware, limiter=limiter))

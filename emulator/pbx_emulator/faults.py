@@ -41,7 +41,12 @@ FAULTS: dict[str, str] = {
     "json-escapes-misread": "a character outside the BMP written as a JSON escape (a surrogate pair) is stored as "
     "U+FFFD",
     "whole-number-float-refused": "`2.0` for an integer field answers 400 instead of being taken as `2`",
+    "undocumented-method-404": "`POST`, `DELETE` or `PATCH` on a client path answers 404 `client_not_found` instead "
+    "of 405 with `Allow`",
 }
+
+# The methods `undocumented-method-404` answers 404 on a client path.
+UNDOCUMENTED_METHODS = ("POST", "DELETE", "PATCH")
 
 # How long `unlocked-read-modify-write` waits between its read and its write (a slow backend's round trips):
 # long enough that PUTs sent at the same moment all read before any writes.

@@ -192,6 +192,12 @@ def whole_number_float_refused(server: RunningEmulator) -> bool:
     return response.status_code == 400 and response.json()["field"] == "hold_music"
 
 
+def undocumented_method_404(server: RunningEmulator) -> bool:
+    with api(server, server.token()) as http:
+        responses = [http.request(method, ME) for method in ("POST", "DELETE", "PATCH")]
+    return all(response.status_code == 404 and "allow" not in response.headers for response in responses)
+
+
 PROBES: dict[str, Callable[[RunningEmulator], bool]] = {name: globals()[name.replace("-", "_")] for name in FAULTS}
 
 
