@@ -23,7 +23,12 @@ from pbx_kit import contract
 # --- on every response ---------------------------------------------------------------------------
 
 
-@response_check(token_endpoint=False)
+@response_check(
+    token_endpoint=False,
+    promise="Every response, errors included, carries X-RateLimit-Limit, -Remaining and -Reset",
+    fails_when="a header is missing, is not an integer, is outside its schema's bounds, or Remaining exceeds Limit",
+    sends="nothing of its own: it judges every answer of the API, the suite's calls and schemathesis's cases",
+)
 def rate_limit_headers_are_present(ctx: Any, response: ResponseLike, case: CaseLike) -> None:
     """Every X-RateLimit-* header of the contract is present, an integer within its schema's bounds,
     and Remaining never exceeds Limit."""
@@ -47,7 +52,12 @@ def rate_limit_headers_are_present(ctx: Any, response: ResponseLike, case: CaseL
         raise AssertionError(f"X-RateLimit-Remaining ({remaining}) exceeds X-RateLimit-Limit ({limit})")
 
 
-@response_check
+@response_check(
+    promise="Errors are JSON with `message`, and `status` where the HTTP status is ambiguous, as the schema of their "
+    "status says",
+    fails_when="a 4xx or 5xx body is not JSON or does not match the error schema openapi.yaml gives for that status",
+    sends="nothing of its own: it judges every error answer, the token endpoint's included",
+)
 def error_body_matches_error_schema(ctx: Any, response: ResponseLike, case: CaseLike) -> None:
     """An error response (4xx, 5xx) has a JSON body valid against the error schema openapi.yaml gives for
     that status (the base `Error` where the status is not documented)."""
@@ -133,7 +143,13 @@ def _applications(session: TargetSession) -> list[tuple[str, Any]]:
 # --- identity and aliases -------------------------------------------------------------------------
 
 
-@scenario_check(spec.reads)
+@scenario_check(
+    spec.reads,
+    promise="`@me` is the client the token's application belongs to: `@me` and that client's numeric id answer the "
+    "same client",
+    fails_when="`@me` answers a client whose id then answers anything but 200 or another client",
+    sends="for every application given: `GET @me`, then `GET` by the `id` it answered",
+)
 def me_and_numeric_id_are_same_client(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """For every application the run has: `@me` and the client's own numeric id answer the same client."""
     for _, application in session.cases(_applications(session), rule=lambda case: case[0]):
@@ -156,7 +172,14 @@ def me_and_numeric_id_are_same_client(session: TargetSession, operation: spec.Op
             )
 
 
-@scenario_check(spec.writes, writes=True)
+@scenario_check(
+    spec.writes,
+    writes=True,
+    promise="A PUT is a partial update: the change is stored and answered, and fields not sent keep their values",
+    fails_when="the PUT is refused, its answer does not show the change, a later GET does not, or another field "
+    "changed",
+    sends="a GET, a PUT of one free-text field, a GET: every other field compared before and after",
+)
 def put_is_persisted_and_keeps_unsent_fields(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A PUT answers the stored client, a later GET shows the change, and fields not sent keep their values."""
     name = _first_free_text()
@@ -179,7 +202,13 @@ def put_is_persisted_and_keeps_unsent_fields(session: TargetSession, operation: 
         raise CheckFailed(f"fields that were not sent changed: {changed}", after_response)
 
 
-@scenario_check(spec.writes, writes=True)
+@scenario_check(
+    spec.writes,
+    writes=True,
+    promise="A change made through one path is visible through the other at once",
+    fails_when="a GET through the other path right after the PUT does not show the change",
+    sends="a GET through the other path, a PUT of one free-text field, a GET through the other path",
+)
 def write_is_visible_through_other_path(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A change made through one path reads back at once through the other path."""
     name = _first_free_text()
@@ -197,7 +226,13 @@ def write_is_visible_through_other_path(session: TargetSession, operation: spec.
         )
 
 
-@scenario_check(spec.writes, writes=True)
+@scenario_check(
+    spec.writes,
+    writes=True,
+    promise="Read-only fields are set by the provider: a PUT of one answers 400 naming it, and changes nothing",
+    fails_when="a PUT of a read-only field answers anything but 400 naming it, or the field changed (restored at once)",
+    sends="a GET, a PUT of each read-only field but the id with another value of its type, a GET",
+)
 def read_only_fields_cannot_be_changed(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A PUT of any read-only field answers 400 naming the field, and the field keeps its value."""
     read = spec.read_of(operation)
@@ -227,7 +262,13 @@ def read_only_fields_cannot_be_changed(session: TargetSession, operation: spec.O
         raise CheckFailed(*problems[0])
 
 
-@scenario_check(spec.writes, writes=True)
+@scenario_check(
+    spec.writes,
+    writes=True,
+    promise="A PUT is checked as a whole: one invalid field refuses it with 400, and its valid fields are not stored",
+    fails_when="the PUT answers anything but 400, or its valid field was stored",
+    sends="a GET, a PUT of one valid and one invalid field, a GET",
+)
 def invalid_put_changes_nothing(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A PUT with one valid and one invalid field answers 400 and stores neither."""
     name = _first_free_text()
@@ -248,7 +289,13 @@ def invalid_put_changes_nothing(session: TargetSession, operation: spec.Operatio
 # --- access --------------------------------------------------------------------------------------
 
 
-@scenario_check(spec.operations)
+@scenario_check(
+    spec.operations,
+    promise="Another client's id answers 403 `access_denied`, with none of that client's data",
+    fails_when="the other client's id answers anything but 403 `access_denied`, or the answer carries its data",
+    sends="the other application's `GET @me`, then the other client's id with the main token: a GET, or a PUT of the "
+    "other client's own value",
+)
 def other_client_id_is_denied(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """Another client's id answers 403 `access_denied` and none of that client's data."""
     if session.other is None:
@@ -274,7 +321,13 @@ def other_client_id_is_denied(session: TargetSession, operation: spec.OperationU
         raise CheckFailed(f"the 403 carries the other client's {leaked}", response)
 
 
-@scenario_check(spec.writes)
+@scenario_check(
+    spec.writes,
+    promise='A "Call API" application\'s PUT answers 403 `app_access_type_deny`',
+    fails_when="the Call API application's PUT answers anything but 403 `app_access_type_deny` (restored at once if "
+    "stored)",
+    sends="the Call API application's `GET @me`, then its PUT of a value its client already holds",
+)
 def call_api_application_cannot_write(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A "Call API" application may read its client but its PUT answers 403 `app_access_type_deny`."""
     if session.readonly is None:
@@ -285,7 +338,14 @@ def call_api_application_cannot_write(session: TargetSession, operation: spec.Op
     _expect_error(response, 403, "app_access_type_deny", 'a "Call API" application\'s PUT')
 
 
-@scenario_check(spec.operations)
+@scenario_check(
+    spec.operations,
+    promise="No token, a malformed, unknown, tampered or expired token answers 401 with a `WWW-Authenticate: Bearer` "
+    "challenge",
+    fails_when="a call with a bad token answers anything but 401, or the 401 has no Bearer challenge",
+    sends="each bad token (no token, `Bearer not a token`, an unknown, an expired-looking JWT, a tampered real "
+    "token) on every operation; a PUT sends a value the client holds",
+)
 def invalid_token_is_rejected(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """No token, a malformed, an unknown or an expired-looking token answers 401 with a Bearer challenge."""
     body = None
@@ -312,7 +372,12 @@ def invalid_token_is_rejected(session: TargetSession, operation: spec.OperationU
             raise CheckFailed(f"the 401 for {what} has no `WWW-Authenticate: Bearer` challenge", response)
 
 
-@scenario_check(spec.reads)
+@scenario_check(
+    spec.reads,
+    promise="X-RateLimit-Remaining goes down as calls are made (unless the window resets), never below 0",
+    fails_when="Remaining stays or rises within one window, is negative, or is missing",
+    sends="three GETs in a row",
+)
 def rate_limit_remaining_decreases(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """Over consecutive calls X-RateLimit-Remaining goes down (unless the window resets) and never below 0."""
     seen: list[tuple[int, int]] = []
@@ -366,7 +431,12 @@ def _expect_token_error(response: httpx.Response, allowed: set[tuple[int, str]],
         raise CheckFailed(f"{what} answered {found[0]} with {error}, expected {expected}", response)
 
 
-@scenario_check(spec.token_endpoint)
+@scenario_check(
+    spec.token_endpoint,
+    promise="The right App ID and App Secret, form-encoded, get 200 and a token matching the contract's `Token`",
+    fails_when="the token request answers anything but 200, or the body does not match `Token`",
+    sends="one token request with the right App ID and App Secret",
+)
 def token_endpoint_issues_a_token(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """The right App ID and App Secret get 200 and a token matching the contract's `Token` schema."""
     response = session.token_request(_token_form(session))
@@ -378,7 +448,12 @@ def token_endpoint_issues_a_token(session: TargetSession, operation: spec.Operat
         raise CheckFailed(f"the token answer does not match the Token schema at {where}: {error.message}", response)
 
 
-@scenario_check(spec.token_endpoint)
+@scenario_check(
+    spec.token_endpoint,
+    promise="A known App ID with a wrong App Secret gets 401 `invalid_client` (RFC 6749 section 5.2)",
+    fails_when="a wrong secret answers anything but 401 `invalid_client`",
+    sends="one token request with the App Secret changed",
+)
 def token_endpoint_rejects_wrong_secret(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A known App ID with a wrong App Secret gets 401 `invalid_client` and no token."""
     wrong = _token_form(session)["client_secret"] + "-wrong"
@@ -386,14 +461,25 @@ def token_endpoint_rejects_wrong_secret(session: TargetSession, operation: spec.
     _expect_token_error(response, {(401, "invalid_client")}, "a wrong App Secret")
 
 
-@scenario_check(spec.token_endpoint)
+@scenario_check(
+    spec.token_endpoint,
+    promise="A grant type other than client_credentials gets 400 `unsupported_grant_type` (RFC 6749 section 5.2)",
+    fails_when="`grant_type=password` answers anything but 400 `unsupported_grant_type`",
+    sends="one token request with `grant_type=password`",
+)
 def token_endpoint_rejects_unknown_grant_type(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A grant type other than client_credentials gets 400 `unsupported_grant_type`."""
     response = session.token_request(_token_form(session, grant_type="password"))
     _expect_token_error(response, {(400, "unsupported_grant_type")}, "grant_type=password")
 
 
-@scenario_check(spec.token_endpoint)
+@scenario_check(
+    spec.token_endpoint,
+    promise="A token request without grant_type gets 400 `invalid_request`; without client credentials 400 "
+    "`invalid_request` or 401 `invalid_client`",
+    fails_when="a request missing a parameter answers another status or `error`",
+    sends="three token requests: without grant_type, without client_secret, without both credentials",
+)
 def token_endpoint_rejects_missing_parameters(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """No grant_type gets 400 `invalid_request`; no client credentials get 400 `invalid_request` or 401
     `invalid_client` (RFC 6749 section 5.2 allows either)."""
@@ -410,7 +496,16 @@ def token_endpoint_rejects_missing_parameters(session: TargetSession, operation:
 # --- every promise, every field, every application ---------------------------------------------------
 
 
-@scenario_check(spec.writes, writes=True)
+@scenario_check(
+    spec.writes,
+    writes=True,
+    promise="Every writable field takes any value its schema allows, `null` where nullable, and a later read through "
+    "the other path returns it",
+    fails_when="a PUT of a value at the edge of the field's schema is refused, its answer does not show it, or a "
+    "later GET through the other path does not",
+    sends="for every writable field, a PUT of each edge value (the longest non-ASCII text, an integer's bounds, each "
+    "enum value, the longest time zone, the longest address, `null`), then a GET through the other path",
+)
 def every_writable_field_round_trips(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """Every writable field (not a sample) takes the values at the edges of its schema, `null` where nullable:
     the PUT answers 200 showing the value, and a later GET through the other path returns the same."""
@@ -440,7 +535,12 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else f"{text[:40]}... ({len(text)} chars)"
 
 
-@scenario_check(spec.reads)
+@scenario_check(
+    spec.reads,
+    promise="An id that names no client (anything but a positive integer or `@me`) answers 404 `client_not_found`",
+    fails_when="an id such as `0`, `-1` or a word answers anything but 404 `client_not_found`",
+    sends="a GET with each of the ids `0`, `-1` and `not-a-client`",
+)
 def unknown_client_id_is_not_found(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """An id that names no client, anything but a positive integer or `@me` included, answers 404
     `client_not_found`."""
@@ -450,7 +550,15 @@ def unknown_client_id_is_not_found(session: TargetSession, operation: spec.Opera
         _expect_error(response, 404, expected, f"GET with id {client_id!r}")
 
 
-@scenario_check(spec.writes, writes=True)
+@scenario_check(
+    spec.writes,
+    writes=True,
+    promise="A body over the documented size limit answers 413, one that is not JSON-typed 415, and neither changes "
+    "anything",
+    fails_when="the oversized body answers anything but 413, the text/plain body anything but 415, or the client "
+    "changed",
+    sends="a GET, a PUT of 16 times `x-max-body-bytes` (1 MiB), a PUT labelled `text/plain`, a GET",
+)
 def oversized_or_non_json_body_changes_nothing(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """A body far over the documented size limit answers 413, a body that is not JSON-typed 415, and neither
     changes anything."""

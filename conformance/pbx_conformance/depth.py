@@ -5,8 +5,9 @@ A check that tries many cases (fields, values, tokens, applications) asks `sessi
 first goes through every check thinly, so each promise is checked at least once however small the budget; then,
 while the budget allows, it goes through each check again for the cases it left out (see scenario_runner).
 
-Thin means one case per rule, the rules shared out among the operations the check runs on: with rules a, b, c on
-two operations, the first operation gets a and c, the second b; an operation that would get none gets one anyway.
+Thin means one case per rule, the rules shared out among the operations of one method the check runs on: with
+rules a, b, c on two operations, the first gets a and c, the second b; an operation that would get none gets one
+anyway.
 """
 
 from __future__ import annotations

@@ -42,10 +42,8 @@ class _Passed:
 def run_scenario_checks(session: TargetSession, stop: Callable[[], bool] = lambda: False) -> None:
     """Run every scenario check on every operation it applies to; `stop()` true ends before the next one."""
     pending: list[_Passed] = []
-    plan = [(scenario, operation, slot, len(operations))
-            for scenario in scenario_checks()
-            for operations in [list(scenario.operations())]
-            for slot, operation in enumerate(operations)]  # fmt: skip
+    plan = [(scenario, operation, *_slot(operation, list(scenario.operations()))) for scenario in scenario_checks()
+            for operation in scenario.operations()]  # fmt: skip
     try:
         for index, (scenario, operation, slot, slots) in enumerate(plan):
             if stop():
@@ -67,6 +65,13 @@ def run_scenario_checks(session: TargetSession, stop: Callable[[], bool] = lambd
         for left in pending:  # whatever no second pass reached was checked one case per rule
             session.results.passed(left.operation.label, left.scenario.name)
             session.results.thin.add((left.operation.label, left.scenario.name))
+
+
+def _slot(operation: OperationUnderTest, operations: list[OperationUnderTest]) -> tuple[int, int]:
+    """The operation's place among the check's operations of its method, and how many there are: a check that runs
+    on reads and writes goes through different cases on each, so each method shares its rules out on its own."""
+    alike = [other for other in operations if other.method == operation.method]
+    return alike.index(operation), len(alike)
 
 
 def _deepen(session: TargetSession, pending: list[_Passed], stop: Callable[[], bool]) -> None:

@@ -49,7 +49,10 @@ FAULT_BREAKS: dict[str, tuple[str, set[str]]] = {
     "token-ignores-secret": ("token_endpoint_rejects_wrong_secret", {"token_endpoint_rejects_missing_parameters"}),
     "non-bmp-replaced": ("every_kind_of_text_round_trips", {"json_escapes_and_whitespace_are_read_as_json"}),
     "unlocked-read-modify-write": ("concurrent_partial_updates_all_survive", set()),
-    "normalising-validator": ("near_miss_values_are_refused", {"every_kind_of_text_round_trips"}),
+    "normalising-validator": (
+        "near_miss_values_are_refused",
+        {"every_kind_of_text_round_trips", "negative_data_rejection"},
+    ),
     "call-api-cannot-read": (
         "every_application_may_do_what_its_level_allows",
         {"call_api_application_cannot_write", "me_and_numeric_id_are_same_client"},
@@ -72,6 +75,19 @@ SECRETS = [
     local_emulator.DEMO_OTHER.client_secret,
     local_emulator.DEMO_READONLY.client_secret,
 ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", sorted(FAULT_BREAKS))
+def test_a_run_capped_at_300_requests_fails_on_every_fault(fault, report_dir):
+    """One case per rule is enough to catch each fault of the catalogue: a capped run against it exits 1, never 2,
+    whatever the budget cut short after."""
+    expected, also = FAULT_BREAKS[fault]
+    with running_emulator(faults=[fault]) as server:
+        outcome = run_suite(server, report_dir, max_requests=300)
+    assert outcome.code == 1, outcome.console
+    failed = set(outcome.document["failed_checks"])
+    assert expected in failed and failed <= {expected} | also, failed
 
 
 def test_every_fault_of_the_emulator_has_an_expected_check():
