@@ -133,6 +133,9 @@ def add_coverage(
 
 def _coverage_lines(document: dict[str, Any]) -> list[str]:
     lines = []
+    if document.get("could_not_finish") and document["verdict"] == "failed":
+        # Exit 1 prints no one-line reason: what stopped the run after its failures is said here.
+        lines.append(f"the run did not finish: {document['could_not_finish']}")
     by_number = {entry["number"]: entry for entry in document.get("promises", [])}
     thin = document.get("promises_checked_thinly", [])
     if thin:

@@ -139,6 +139,7 @@ def test_a_server_that_failed_a_check_is_a_failing_run_whatever_the_budget(max_r
     assert "put_is_persisted_and_keeps_unsent_fields" in outcome.document["failed_checks"]
     if max_requests == 120:  # the failure came before the budget ran out, and the report says what was left
         assert "promises left unchecked" in outcome.document["could_not_finish"]
+        assert "the run did not finish: stopped before the run finished: --max-requests 120" in outcome.console
 
 
 def test_a_burst_waits_for_its_share_of_the_pace_and_goes_out_at_once():
