@@ -15,6 +15,11 @@ from dataclasses import dataclass, field
 
 # Waiting for a quota reset is worth it only when it fits the run's --max-time; without one, this long at most.
 LONGEST_WAIT_WITHOUT_MAX_TIME = 60.0
+# Our decision: what the suite's checks leave to schemathesis's phases when they go deeper than one case per rule,
+# a share of --max-requests but never fewer than the floor (the examples phase and the start of the coverage
+# phase, which hold the promises of schemathesis's own checks).
+FUZZING_SHARE = 0.2
+FUZZING_FLOOR = 60
 
 
 class StopRun(Exception):
@@ -46,6 +51,8 @@ class Budget:
     remaining: int | None = None
     stopped: str | None = None
     waited: float = 0.0
+    # Requests already counted and paced by `prepay`: they go out without waiting again.
+    _prepaid: int = 0
     _started: float = field(default_factory=time.monotonic)
     _next_at: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -71,10 +78,24 @@ class Budget:
     def before_request(self) -> None:
         """Count the request about to go out, after waiting for the pace; StopRun if it may not go out."""
         with self._lock:
+            if self._prepaid:
+                self._prepaid -= 1
+                return
+        self._take(1)
+
+    def prepay(self, count: int) -> None:
+        """Count and pace `count` requests about to go out at the same moment: wait for as many slots as they
+        take, then let them go at once (the pace holds on average); StopRun if they may not all go out."""
+        self._take(count)
+        with self._lock:
+            self._prepaid += count
+
+    def _take(self, count: int) -> None:
+        with self._lock:
             if self.stopped is not None and not self.restoring:
                 raise StopRun(self.stopped)
             cap = self.max_requests - (0 if self.restoring else self.restore_allowance)
-            if self.sent >= cap:
+            if self.sent + count > cap:
                 self.stopped = self.stopped or (
                     f"--max-requests {self.max_requests} reached"
                     + ("" if self.restoring else f" ({self.restore_allowance} kept for the restore)")
@@ -86,14 +107,29 @@ class Budget:
                     f"(--quota-reserve {self.quota_reserve}) left for the client's own integrations"
                 )
                 raise StopRun(self.stopped)
-            self.sent += 1
+            self.sent += count
             wait = 0.0
             if self.rate:
                 now = time.monotonic()
                 wait = max(0.0, self._next_at - now)
-                self._next_at = max(now, self._next_at) + 1 / self.rate
+                self._next_at = max(now, self._next_at) + count / self.rate
         if wait:
             self.sleep(wait)
+
+    def fuzzing_floor(self) -> int:
+        """The requests the suite's deeper passes leave to schemathesis's phases."""
+        return max(FUZZING_FLOOR, int(FUZZING_SHARE * self.max_requests))
+
+    def can_afford(self, count: int) -> bool:
+        """Whether `count` more requests fit, leaving the restore its allowance, schemathesis its floor, and the
+        quota its reserve."""
+        with self._lock:
+            if self.stopped is not None:
+                return False
+            left = self.max_requests - self.restore_allowance - self.sent
+            if self.remaining is not None:
+                left = min(left, self.remaining - self.reserve())
+        return count + self.fuzzing_floor() <= left
 
     def after_response(self, status: int, headers: Mapping[str, str]) -> bool:
         """Note the quota an answer reports. For a 429: wait for the reset and return True (send it again) when

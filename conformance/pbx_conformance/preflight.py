@@ -103,6 +103,35 @@ def read_problem(response: httpx.Response, url: str, option: str) -> str | None:
         return f"{what} answered 403{f' {status}' if status else ''}: {option}'s client cannot read itself (blocked?)"
     if response.status_code != 200:
         return f"{what} answered {response.status_code}, expected 200 with the client"
-    if not isinstance(_json(response), dict):
+    body = _json(response)
+    if not isinstance(body, dict):
         return f"{what} answered 200 with JSON that is not an object: is --base-url this API?"
+    if not set(body) & set(contract.schema_properties("Client")):
+        keys = ", ".join(sorted(str(key) for key in body)[:5]) or "none"
+        return (
+            f"{what} answered 200 with a JSON object holding none of a client's fields (its keys: {keys}): "
+            f"is --base-url this API's base URL (https://HOST{contract.api_base_path()})?"
+        )
+    return None
+
+
+def write_access_problem(response: httpx.Response, option: str, application: str) -> str | None:
+    """Why a PUT of a value the client already holds, refused, shows the writing application cannot write at all
+    (its access level, or its user's), or None."""
+    if response.status_code != 403:
+        return None
+    body = _json(response)
+    status = body.get("status") if isinstance(body, dict) else None
+    if status == "app_access_type_deny":
+        return (
+            f'{option} {application} has the "Call API" access level: its PUT of a value the client already holds '
+            f'answered 403 app_access_type_deny; give an application with the "All" access level as {option} '
+            "(the Call API one as --readonly-client-id), or run with --no-writes"
+        )
+    if status == "user_access_type_deny":
+        return (
+            f"{option} {application} acts for a user with read_only access: its PUT of a value the client already "
+            "holds answered 403 user_access_type_deny; give an application created by a user with full access, or "
+            "run with --no-writes"
+        )
     return None

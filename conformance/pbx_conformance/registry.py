@@ -15,6 +15,9 @@ Two kinds:
     @scenario_check(spec.reads)
     def me_and_numeric_id_are_same_client(session: TargetSession, operation: OperationUnderTest) -> None: ...
 
+Each check may say what the docs and reports say of it (`About`): the promise it holds, how a server fails it,
+and what it sends; a check without them is described by its docstring's first sentence.
+
 Checks are kept in the order they were registered: scenario checks run in that order. The registry only holds
 them: the suite's own checks register when `pbx_conformance.checks` is imported (the run imports it), and other
 modules run them (`scenario_runner` the scenario checks, `response_runner` the response checks on the suite's own
@@ -75,10 +78,27 @@ ScenarioCheckT = TypeVar("ScenarioCheckT", bound=ScenarioCheckFunction)
 
 
 @dataclass(frozen=True)
+class About:
+    """What the docs' page of a check and the reports say of it."""
+
+    promise: str = ""  # the promise of the contract (or of a standard it cites) the check holds
+    fails_when: str = ""  # how a server fails it
+    sends: str = ""  # what it sends, and what must come back
+
+    def described(self, function: Callable[..., Any]) -> About:
+        """These words, the promise defaulting to the first sentence of the function's docstring."""
+        if self.promise:
+            return self
+        doc = " ".join((function.__doc__ or function.__name__).split())
+        return About(doc.split(". ")[0].rstrip("."), self.fails_when, self.sends)
+
+
+@dataclass(frozen=True)
 class ResponseCheck:
     function: ResponseCheckFunction
     # Whether the token endpoint's answers are held to it too (they carry no rate-limit headers, for one).
     token_endpoint: bool = True
+    about: About = About()
 
     @property
     def name(self) -> str:
@@ -92,6 +112,7 @@ class ScenarioCheck:
     operations: Callable[[], Iterable[OperationUnderTest]]
     # Changes the client: reported skipped under --no-writes before anything is sent.
     writes: bool = False
+    about: About = About()
 
     @property
     def name(self) -> str:
@@ -103,26 +124,40 @@ _SCENARIO_CHECKS: dict[str, ScenarioCheck] = {}
 
 
 @overload
-def response_check(function: ResponseCheckT, *, token_endpoint: bool = True) -> ResponseCheckT: ...
+def response_check(
+    function: ResponseCheckT, *, token_endpoint: bool = True, promise: str = "", fails_when: str = "", sends: str = ""
+) -> ResponseCheckT: ...
 @overload
-def response_check(*, token_endpoint: bool = True) -> Callable[[ResponseCheckT], ResponseCheckT]: ...
-def response_check(function: Any = None, *, token_endpoint: bool = True) -> Any:
-    """Register a response check: `@response_check`, or `@response_check(token_endpoint=False)`."""
+def response_check(
+    *, token_endpoint: bool = True, promise: str = "", fails_when: str = "", sends: str = ""
+) -> Callable[[ResponseCheckT], ResponseCheckT]: ...
+def response_check(
+    function: Any = None, *, token_endpoint: bool = True, promise: str = "", fails_when: str = "", sends: str = ""
+) -> Any:
+    """Register a response check: `@response_check`, or `@response_check(token_endpoint=False, promise=...)`."""
 
     def register(check: ResponseCheckT) -> ResponseCheckT:
-        _add(_RESPONSE_CHECKS, check.__name__, ResponseCheck(check, token_endpoint))
+        about = About(promise, fails_when, sends).described(check)
+        _add(_RESPONSE_CHECKS, check.__name__, ResponseCheck(check, token_endpoint, about))
         return check
 
     return register(function) if function is not None else register
 
 
 def scenario_check(
-    operations: Callable[[], Iterable[OperationUnderTest]], *, writes: bool = False
+    operations: Callable[[], Iterable[OperationUnderTest]],
+    *,
+    writes: bool = False,
+    promise: str = "",
+    fails_when: str = "",
+    sends: str = "",
 ) -> Callable[[ScenarioCheckT], ScenarioCheckT]:
-    """Register a scenario check run once on each of `operations()`; `writes=True` if it sends a PUT."""
+    """Register a scenario check run once on each of `operations()`; `writes=True` if it sends a PUT; `promise`,
+    `fails_when` and `sends` for the docs and the reports."""
 
     def register(check: ScenarioCheckT) -> ScenarioCheckT:
-        _add(_SCENARIO_CHECKS, check.__name__, ScenarioCheck(check, operations, writes))
+        about = About(promise, fails_when, sends).described(check)
+        _add(_SCENARIO_CHECKS, check.__name__, ScenarioCheck(check, operations, writes, about))
         return check
 
     return register

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from pbx_conformance import exchange, spec
+from pbx_conformance import exchange, promises, spec
 from pbx_conformance.baseline import Deviation
 from pbx_conformance.budget import Budget
 from pbx_conformance.restore import RestoreReport
@@ -115,6 +115,71 @@ def document(
     }
 
 
+def add_coverage(
+    document: dict[str, Any],
+    checks: list[promises.CheckCoverage],
+    found: list[promises.PromiseCoverage],
+    results: Results,
+) -> None:
+    """What the run checked of each promise and with each check, and what each check spent: added to the report's
+    document (`promises`, `checks`, `requests_by_check`, and the numbers of the promises checked thinly or left
+    unchecked)."""
+    document["requests_by_check"] = dict(results.requests_by_check)
+    document["checks"] = [entry.to_dict() for entry in checks]
+    document["promises"] = [entry.to_dict() for entry in found]
+    document["promises_checked_thinly"] = promises.numbers(found, promises.Coverage.THIN)
+    document["promises_left_unchecked"] = promises.numbers(found, promises.Coverage.UNCHECKED)
+
+
+def _coverage_lines(document: dict[str, Any]) -> list[str]:
+    lines = []
+    if document.get("could_not_finish") and document["verdict"] == "failed":
+        # Exit 1 prints no one-line reason: what stopped the run after its failures is said here.
+        lines.append(f"the run did not finish: {document['could_not_finish']}")
+    by_number = {entry["number"]: entry for entry in document.get("promises", [])}
+    thin = document.get("promises_checked_thinly", [])
+    if thin:
+        holders = sorted(
+            {name for n in thin for name, got in by_number[n]["held_by"].items() if got == "checked thinly"}
+        )
+        lines.append(
+            f"promises checked thinly (one case per rule: the budget left no room for more): "
+            f"{', '.join(f'#{n}' for n in thin)} (by {', '.join(holders)})"
+        )
+    for number in document.get("promises_left_unchecked", []):
+        entry = by_number[number]
+        lines.append(f"PROMISE LEFT UNCHECKED: #{number} {entry['promise']} ({entry.get('why') or 'not run'})")
+    if document.get("promises") and not thin and not document.get("promises_left_unchecked"):
+        checkable = [entry for entry in document["promises"] if entry["coverage"] != "not checkable"]
+        lines.append(f"every promise that can be checked from outside was checked ({len(checkable)})")
+    spent = document.get("requests_by_check")
+    if spent:
+        ordered = sorted(spent.items(), key=lambda item: (-item[1], item[0]))
+        lines.append("requests by check: " + ", ".join(f"{name} {count}" for name, count in ordered))
+    return lines
+
+
+def _coverage_html(document: dict[str, Any]) -> str:
+    e = html.escape
+    spent = document.get("requests_by_check", {})
+    rows = []
+    for entry in document.get("checks", []):
+        css = {"checked": "passed", "failed": "failed", "unchecked": "failed", "checked thinly": "accepted"}
+        requests = spent.get(entry["check"], "") if entry["requests"] is not None else "(schemathesis's cases)"
+        rows.append(
+            f"<tr><td>{e(entry['check'])}</td><td>{e(entry['promise'])}</td>"
+            f"<td class='{css.get(entry['coverage'], 'skipped')}'>{e(entry['coverage'])}"
+            f"{e(': ' + entry['why']) if entry['why'] else ''}</td><td>{e(str(requests))}</td></tr>"
+        )
+    parts = "".join(f"<li>{e(name)}: {count}</li>" for name, count in spent.items() if name not in {
+        entry["check"] for entry in document.get("checks", [])})  # fmt: skip
+    return (
+        "<table><tr><th>check</th><th>promise</th><th>checked</th><th>requests</th></tr>"
+        + "".join(rows)
+        + f"</table><p>Requests of the run's other parts:</p><ul>{parts or '<li>None.</li>'}</ul>"
+    )
+
+
 def console(document: dict[str, Any], results: Results) -> str:
     operations = operation_order(results)
     headers = ["check"] + [short_name(label) for label in operations]
@@ -138,6 +203,7 @@ def console(document: dict[str, Any], results: Results) -> str:
         out += [f"    reproduce: {step}" for step in reproduction(failure, document.get("token_commands", {}))]
     for note in document["notes"] + [f"error: {error}" for error in document["errors"]]:
         out.append(note)
+    out += _coverage_lines(document)
     out += [f"warning: {warning}" for warning in document.get("warnings", [])]
     restored = document.get("restore")
     if restored and restored["changed"]:
@@ -276,6 +342,7 @@ applications' secrets) before running it.</p>
 <h2>Failures</h2>{"".join(failures) or "<p>None.</p>"}
 <h2>Skipped</h2><ul>{skips or "<li>None.</li>"}</ul>
 <h2>Restore</h2>{_restore_html(document.get("restore"))}
+<h2>Promises: what each check holds, how far the run got with it, its requests</h2>{_coverage_html(document)}
 <h2>Warnings</h2><ul>{warnings or "<li>None.</li>"}</ul>
 <h2>Notes</h2><ul>{notes or "<li>None.</li>"}</ul>
 </body></html>

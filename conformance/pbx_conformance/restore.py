@@ -54,6 +54,8 @@ class ClientRestore:
     # Each field left changed: {"field", "original", "current"}, so a person can put it back.
     not_restored: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
+    # The restore was cut short by the budget or the quota (a 429), not by the server's refusal.
+    budget_stopped: bool = False
 
 
 @dataclass
@@ -76,6 +78,11 @@ class RestoreReport:
     @property
     def error(self) -> str | None:
         return next((c.error for c in self.clients if c.error), None)
+
+    @property
+    def budget_stopped(self) -> bool:
+        """Whether what stopped the restore was the budget or the quota, not the server."""
+        return any(c.budget_stopped for c in self.clients)
 
     @property
     def complete(self) -> bool:
@@ -162,6 +169,7 @@ def restore_client(session: TargetSession, snapshot: ClientSnapshot, identity: T
         _restore(session, snapshot, identity, outcome)
     except (httpx.HTTPError, StopRun, TokenRefused, Unreachable, ValueError) as error:
         outcome.error = f"restore stopped: {type(error).__name__}: {error}"[:300]
+        outcome.budget_stopped = isinstance(error, StopRun)
     return outcome
 
 

@@ -85,6 +85,15 @@ class Results:
     # Digest of every generated case (method, URL, body) in order: the same seed against the same server
     # gives the same digest.
     fingerprint: hashlib._Hash = field(default_factory=hashlib.sha256)
+    # Requests each of the suite's checks sent (token requests included), and those of the run's other parts
+    # (`setup`, `schemathesis`, `restore`).
+    requests_by_check: Counter[str] = field(default_factory=Counter)
+    # (operation, check) the suite's checks went through one case per rule only: the budget left no room for more.
+    thin: set[tuple[str, str]] = field(default_factory=set)
+    # (operation, check) -> why it was not run at all (the budget or the quota ran out first).
+    unchecked: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Generated cases each of schemathesis's checks could judge (a negative case for negative_data_rejection, ...).
+    exercised: Counter[str] = field(default_factory=Counter)
     _failure_keys: set[tuple[str, str, object]] = field(default_factory=set)
 
     def cell(self, operation: str, check: str) -> Cell:
@@ -109,6 +118,11 @@ class Results:
     def warn(self, warning: str) -> None:
         if warning not in self.warnings:
             self.warnings.append(warning)
+
+    def not_run(self, operation: str, check: str, because: str) -> None:
+        """A check the run had no budget left for: reported skipped with the reason, and listed as unchecked."""
+        self.unchecked[(operation, check)] = because
+        self.skipped(operation, check, because)
 
     def request(self, operation: str, count: int = 1) -> None:
         self.requests[operation] += count

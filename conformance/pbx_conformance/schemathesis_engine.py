@@ -20,6 +20,7 @@ from schemathesis.core.failures import Failure as Failure_
 from schemathesis.core.result import Ok
 from schemathesis.core.transport import Response
 from schemathesis.engine import Status, events
+from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 from schemathesis.hooks import HookContext
 from schemathesis.openapi.checks import JsonSchemaError
 from schemathesis.schemas import BaseSchema
@@ -46,6 +47,45 @@ def unrunnable_checks() -> dict[str, str]:
         for name in ("use_after_free", "ensure_resource_availability"):
             found[name] = "the API creates and deletes nothing"
     return found
+
+
+# The promise each of schemathesis's checks holds for this contract (conformance/PROMISES.md says where), for the
+# reports' account of what a run checked.
+PROMISES = {
+    "not_a_server_error": "no request, valid or not, makes the server fail (5xx)",
+    "status_code_conformance": "every answer's status is one the operation documents",
+    "content_type_conformance": "every answer is labelled with the documented media type",
+    "response_headers_conformance": "every documented header is present and valid (X-RateLimit-*, WWW-Authenticate)",
+    "response_schema_conformance": "every body matches its schema: every field present, no other fields",
+    "negative_data_rejection": "a request the contract calls invalid is refused",
+    "positive_data_acceptance": "a request the contract calls valid is accepted",
+    "missing_required_header": "a request without a required header is refused",
+    "unsupported_method": "a method a path does not document answers 405 with Allow",
+    "allow_header_conformance": "an Allow header names the path's documented methods",
+}
+
+
+def judges(name: str, case: Case[Any]) -> bool:
+    """Whether schemathesis's check `name` can find a fault in `case` (a generated case it applies to), not
+    merely pass it: negative_data_rejection only judges negative cases, unsupported_method only a case of a
+    method the path does not document, allow_header_conformance only an OPTIONS request."""
+    meta = case.meta
+    if name in ("negative_data_rejection", "positive_data_acceptance"):
+        mode = meta.generation.mode if meta is not None else None
+        return mode is not None and (mode.is_negative if name == "negative_data_rejection" else mode.is_positive)
+    if name == "allow_header_conformance":
+        return case.method.upper() == "OPTIONS"
+    if name == "unsupported_method":
+        data = meta.phase.data if meta is not None else None
+        unspecified = isinstance(data, CoveragePhaseData) and data.scenario == CoverageScenario.UNSPECIFIED_HTTP_METHOD
+        return unspecified and case.method.upper() != "OPTIONS"
+    return True
+
+
+def checks_run() -> dict[str, str]:
+    """schemathesis's checks a run applies (name -> promise), those it cannot left out."""
+    unrunnable = unrunnable_checks()
+    return {name: promise for name, promise in PROMISES.items() if name not in unrunnable}
 
 
 class SchemathesisStopped(Exception):
@@ -205,6 +245,8 @@ def _fold(event: events.ScenarioFinished, results: Results) -> None:
         case_node = recorder.cases.get(case_id)
         label = case_node.value.operation.label if case_node else (event.label or "")
         for check in check_nodes:
+            if case_node is not None and check.status in (Status.SUCCESS, Status.FAILURE):
+                results.exercised[check.name] += judges(check.name, case_node.value)
             if check.status == Status.ERROR:
                 results.errors.append(f"check {check.name} crashed on {label} ({event.phase.value} phase)")
             elif check.status == Status.SUCCESS:

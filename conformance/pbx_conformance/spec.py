@@ -222,39 +222,48 @@ def request_body_validator(label: str) -> contract.SchemaValidator | None:
 EDGE_TEXT = "Zürich Ωmega 東京 ☎ Łódź "
 
 
-def edge_values(name: str, label: str) -> list[Any]:
-    """Values at the edges of what a writable field's schema allows, each valid for the operation's body:
-    the longest non-ASCII text, an integer's bounds, each enum value, the longest time zone, the document's
-    own example for a patterned field, and `null` where nullable."""
+def edge_values(name: str, label: str) -> list[tuple[str, Any]]:
+    """(kind, value) for the values at the edges of what a writable field's schema allows, each valid for the
+    operation's body: the longest non-ASCII text, an integer's bounds, each enum value, the longest time zone,
+    the document's own example for a patterned field, and `null` where nullable."""
     schema = field_schemas()[name]
     types = _types(schema) - {"null"}
-    candidates: list[Any] = []
+    candidates: list[tuple[str, Any]] = []
     if "enum" in schema:
-        candidates += list(schema["enum"])
+        candidates += [("an enum value", value) for value in schema["enum"]]
     elif "integer" in types:
         low, high = contract.integer_range(schema) or (None, None)
-        candidates += [schema.get("maximum", high), schema.get("minimum", low)]
+        candidates += [
+            ("an integer's maximum", schema.get("maximum", high)),
+            ("an integer's minimum", schema.get("minimum", low)),
+        ]
     elif "boolean" in types:
-        candidates += [True, False]
+        candidates += [("a boolean", True), ("a boolean", False)]
     elif schema.get("format") == formats.TIME_ZONE_FORMAT:
-        candidates.append(max(formats.time_zones(), key=lambda zone: (len(zone), zone)))
+        candidates.append(("the longest time zone", max(formats.time_zones(), key=lambda zone: (len(zone), zone))))
     elif schema.get("format") == "email":
-        candidates.append(_longest_email(int(schema.get("maxLength", 254))))
+        candidates.append(("the longest address", _longest_email(int(schema.get("maxLength", 254)))))
     elif "pattern" in schema:
-        candidates.append(_example_client().get(name))
+        candidates.append(("the document's example", _example_client().get(name)))
     elif "string" in types:
         length = int(schema.get("maxLength", 1024))
         text = (EDGE_TEXT * (length // len(EDGE_TEXT) + 1))[:length]
-        candidates.append(text[:-1] + "x" if text.endswith(" ") else text)  # no trailing space a server may trim
+        candidates.append(("the longest text", text[:-1] + "x" if text.endswith(" ") else text))
     if contract.is_nullable(schema):
-        candidates.append(None)
+        candidates.append(("null", None))
     validator = request_body_validator(label)
-    valid = [value for value in candidates if validator is None or validator.is_valid({name: value})]
-    unique: list[Any] = []
-    for value in valid:
-        if value not in unique:
-            unique.append(value)
+    unique: list[tuple[str, Any]] = []
+    for kind, value in candidates:
+        if (validator is None or validator.is_valid({name: value})) and value not in [seen for _, seen in unique]:
+            unique.append((kind, value))
     return unique
+
+
+def edge_cases(label: str) -> list[tuple[str, str, Any]]:
+    """(field, kind, value) for every writable field's edge values."""
+    return [
+        (name, kind, value) for name in sorted(contract.writable_fields()) for kind, value in edge_values(name, label)
+    ]
 
 
 def _longest_email(length: int) -> str:
@@ -283,3 +292,156 @@ def error_status(label: str, status: int) -> str | None:
     node = contract.deref(schema.get("properties", {}).get("status", {}))
     const = node.get("const") if isinstance(node, dict) else None
     return str(const) if const is not None else None
+
+
+# Kinds of text a string field may be sent, each written so that a server that bends it shows: another script
+# (Greek, Cyrillic, right-to-left Hebrew and Arabic, Devanagari, Thai, Hangul, Japanese), characters outside the
+# Basic Multilingual Plane (emoji with a variation selector, a ZWJ sequence and a flag, Gothic, mathematical and
+# CJK extension B letters), combining sequences a normaliser would compose (NFC), and spaces at both ends.
+TEXT_KINDS: tuple[tuple[str, str], ...] = (
+    ("other scripts", "Ελληνικά Кириллица עברית العربية हिन्दी ไทย 한국어 日本語"),
+    (
+        "characters outside the BMP",
+        "\U0001f4de \u260e\ufe0f \U0001f469\u200d\U0001f4bb \U0001f1e7\U0001f1fe "
+        "\U00010330\U00010331 \U0001d49c \U0002000b",
+    ),
+    ("combining sequences", "Cafe\u0301 A\u030angstro\u0308m man\u0303ana \u1100\u1161\u11a8 e\u0323\u0302"),
+    ("leading and trailing spaces", "  spaces at both ends  "),
+)
+LONGEST = "the longest length allowed"
+# Code points the longest text is made of: one, two, three and four bytes in UTF-8 (and two UTF-16 units for the
+# last), so a limit counted in bytes or UTF-16 units, not characters, refuses it.
+LONGEST_TEXT = "aé東\U00010330"
+
+
+def _string_fields() -> list[str]:
+    schemas = field_schemas()
+    return [name for name in sorted(contract.writable_fields()) if "string" in _types(schemas[name])]
+
+
+def text_kinds(name: str) -> list[tuple[str, str]]:
+    """(kind, value) for each kind of text, fitted to the field's length (and written as an address for an
+    e-mail field); `text_cases` keeps those the field's schema allows."""
+    schema = field_schemas()[name]
+    longest = int(schema.get("maxLength", 1024))
+    shortest = int(schema.get("minLength", 0))
+    kinds = [(kind, text[:longest]) for kind, text in TEXT_KINDS]
+    kinds.append((LONGEST, (LONGEST_TEXT * (longest // len(LONGEST_TEXT) + 1))[:longest]))
+    if schema.get("format") == "email":
+        # An address holds no spaces: each kind's characters as its local part, and the longest address there is.
+        kinds = [(kind, "".join(text.split()).replace("@", "") + "@example.com") for kind, text in kinds[:-2]]
+        kinds.append((LONGEST, _longest_email(longest)))
+    return [(kind, text) for kind, text in kinds if len(text) >= shortest]
+
+
+def text_cases(label: str) -> list[tuple[str, str, str]]:
+    """(field, kind, value) for every writable string field and every kind of text its schema allows."""
+    validator = request_body_validator(label)
+    return [
+        (name, kind, value)
+        for name in _string_fields()
+        for kind, value in text_kinds(name)
+        if validator is None or validator.is_valid({name: value})
+    ]
+
+
+def near_misses(name: str, label: str) -> list[tuple[str, Any]]:
+    """(rule, value) for each value a lax backend would take for the field but its schema refuses: a numeric string
+    or `true` for an integer, a number for a string, one past each bound, a case variant or surrounding spaces of a
+    pattern- or enum-bound value, `null` where the field is not nullable. Only values the contract refuses."""
+    schema = field_schemas()[name]
+    types = _types(schema) - {"null"}
+    example = _example_client().get(name)
+    candidates: list[tuple[str, Any]] = []
+    if "integer" in types:
+        valid = example if isinstance(example, int) and not isinstance(example, bool) else schema.get("minimum", 1)
+        low, high = contract.integer_range(schema) or (None, None)
+        candidates += [
+            ("a numeric string for an integer", str(valid)),
+            ("`true` for an integer", True),
+            ("a fraction for an integer", valid + 0.5),
+        ]
+        for rule, bound, step in (("one below the minimum", "minimum", -1), ("one above the maximum", "maximum", 1)):
+            limit = schema.get(bound, low if step < 0 else high)
+            if limit is not None:
+                candidates.append((rule, limit + step))
+    if "boolean" in types:
+        candidates += [("a string for a boolean", "true"), ("1 for `true`", 1)]
+    if "string" in types:
+        candidates.append(("a number for a string", 12))
+        if "maxLength" in schema:
+            candidates.append(("one past maxLength", "x" * (int(schema["maxLength"]) + 1)))
+        if int(schema.get("minLength", 0)) > 0:
+            candidates.append(("one short of minLength", "x" * (int(schema["minLength"]) - 1)))
+        if {"pattern", "enum", "format", "const"} & set(schema) and isinstance(example, str) and example:
+            candidates += [
+                ("a case variant of a bound value", example.swapcase()),
+                ("surrounding spaces", f" {example} "),
+            ]
+    if not contract.is_nullable(schema):
+        candidates.append(("`null` where the field is not nullable", None))
+    validator = request_body_validator(label)
+    return [
+        (rule, value) for rule, value in candidates if validator is not None and not validator.is_valid({name: value})
+    ]
+
+
+# The rule of a near-miss of a field's name: the name in another case (`Name`), which a backend that looks names
+# up without regard to case takes, though the contract knows no such field.
+NAME_IN_ANOTHER_CASE = "the field's name in another case"
+
+
+def near_miss_cases(label: str) -> list[tuple[str, str, Any]]:
+    """(field, rule, value) for every writable field's near-misses, and its name in another case (the field sent
+    being that name, with a valid value)."""
+    found = [
+        (name, rule, value) for name in sorted(contract.writable_fields()) for rule, value in near_misses(name, label)
+    ]
+    for name in sorted(contract.writable_fields()):
+        other = name.capitalize() if name.capitalize() != name else name.upper()
+        value = next((value for _, value in edge_values(name, label)), None)
+        if other not in contract.writable_fields() | contract.read_only_fields():
+            found.append((other, NAME_IN_ANOTHER_CASE, value))
+    return found
+
+
+def undocumented_methods(path: str) -> list[str]:
+    """Methods a path does not document that a server must answer 405 (RFC 9110 section 15.5.6): those that
+    change or create (`POST`, `DELETE`, `PATCH`), not HEAD, OPTIONS or TRACE, which servers may answer
+    themselves."""
+    documented = {op.method for op in contract.operations() if op.path == path}
+    return [method.upper() for method in contract.HTTP_METHODS if method in {"post", "delete", "patch"} - documented]
+
+
+def documented_methods(path: str) -> set[str]:
+    return {op.method.upper() for op in contract.operations() if op.path == path}
+
+
+def integer_fields() -> list[str]:
+    """Writable integer fields, in name order."""
+    schemas = field_schemas()
+    return [name for name in sorted(contract.writable_fields()) if "integer" in _types(schemas[name])]
+
+
+def valid_integer(name: str, current: Any) -> int:
+    """A valid value of an integer field that differs from `current`: the document's example, or a bound."""
+    schema = field_schemas()[name]
+    example = _example_client().get(name)
+    low = int(schema.get("minimum", 1))
+    for candidate in (example, low, low + 1):
+        if isinstance(candidate, bool) or not isinstance(candidate, int):
+            continue
+        if candidate != current and candidate <= schema.get("maximum", candidate):
+            return candidate
+    return low
+
+
+@cache
+def documented_scopes() -> tuple[str, ...]:
+    """The scopes the contract's client-credentials flow names (`all`)."""
+    schemes = contract.load_document()["components"].get("securitySchemes", {})
+    return tuple(
+        scope
+        for scheme in schemes.values()
+        for scope in scheme.get("flows", {}).get("clientCredentials", {}).get("scopes", {})
+    )

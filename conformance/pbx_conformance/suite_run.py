@@ -3,15 +3,17 @@ checks and schemathesis's engine, restore, report. Returns the exit code: 0 conf
 
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 import httpx
 
-from pbx_conformance import baseline, checks, preflight, report, restore, schemathesis_engine, spec
+from pbx_conformance import baseline, checks, preflight, promises, report, restore, schemathesis_engine, spec
 from pbx_conformance.budget import Budget, StopRun
 from pbx_conformance.connection import http_client, token_source
 from pbx_conformance.exit_codes import CONFORMS, DOES_NOT_CONFORM, CouldNotRun
@@ -95,7 +97,7 @@ def _hold_to_contract(settings: Settings, out: TextIO) -> int:
             outcome.broke_off = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         finally:
             if session is not None and outcome.snapshots:
-                with interrupts_held():
+                with interrupts_held(), _counted(results, budget, "restore"):
                     budget.restoring = True
                     outcome.restored = _restore(session, outcome)
     outcome.stopped = outcome.stopped or budget.stopped
@@ -133,10 +135,14 @@ def _preflight(session: TargetSession, settings: Settings) -> None:
 def _checks(
     session: TargetSession, settings: Settings, seed: int, interruption: Interruption, outcome: Outcome
 ) -> None:
+    session.results.requests_by_check["setup"] += session.budget.sent  # the token requests and the first read
     if not settings.no_writes:
-        _snapshot(session, settings, outcome)
+        with _counted(session.results, session.budget, "setup"):
+            _snapshot(session, settings, outcome)
+            _learn_write_access(session, outcome)
     run_scenario_checks(session, stop=lambda: interruption.requested or session.budget.stopped is not None)
-    information = checks.http_basic_at_the_token_endpoint(session)
+    with _counted(session.results, session.budget, "setup"):
+        information = checks.http_basic_at_the_token_endpoint(session)
     if information is not None:
         session.results.notes.append(information)
     if interruption.requested:
@@ -146,9 +152,41 @@ def _checks(
     schema = schemathesis_engine.load(settings, session.base_url, seed, session.main, session.results, session.budget)
     if session.no_writes and not settings.no_writes:  # writes blocked by a failed snapshot (load() covers --no-writes)
         schema = schema.include(method="GET")
-    schemathesis_engine.run_phases(schema, session.results, on_stream=interruption.watch, budget=session.budget)
+    with _counted(session.results, session.budget, SCHEMATHESIS):
+        schemathesis_engine.run_phases(schema, session.results, on_stream=interruption.watch, budget=session.budget)
     if interruption.requested:
         raise KeyboardInterrupt
+
+
+# The parts of a run whose requests are counted beside each check's: `setup` (token requests, the preflight read,
+# the snapshot, the write-access probe), schemathesis's phases, and the restore.
+SCHEMATHESIS = "schemathesis phases"
+
+
+@contextlib.contextmanager
+def _counted(results: Results, budget: Budget, part: str) -> Iterator[None]:
+    """The requests sent within the block, counted for `part` in the report's requests by check."""
+    before = budget.sent
+    try:
+        yield
+    finally:
+        results.requests_by_check[part] += budget.sent - before
+
+
+def _learn_write_access(session: TargetSession, outcome: Outcome) -> None:
+    """Whether the writing application may write at all, learnt harmlessly: one PUT of a value the snapshot holds.
+    A "Call API" application (or one acting for a read-only user) is misconfiguration, not non-conformance."""
+    if session.no_writes or not outcome.snapshots:
+        return
+    main = outcome.snapshots[0]
+    name = next((field for field in spec.free_text_fields() if field in main.fields), None)
+    if name is None:
+        return
+    response = session.call(spec.writes()[0], contract.ME, json={name: main.fields[name]})
+    option = "--token" if session.main.credentials is None else "--client-id"
+    problem = preflight.write_access_problem(response, option, session.main.name)
+    if problem is not None:
+        raise CouldNotRun(problem)
 
 
 def _snapshot(session: TargetSession, settings: Settings, outcome: Outcome) -> None:
@@ -161,6 +199,7 @@ def _snapshot(session: TargetSession, settings: Settings, outcome: Outcome) -> N
         session.no_writes_because = outcome.writes_blocked
         return
     outcome.snapshots.append(main)
+    session.restorable = frozenset(main.fields)
     for role, identity in (("other", session.other), ("readonly", session.readonly)):
         if identity is None:
             continue
@@ -195,7 +234,8 @@ def _conclude(
     out: TextIO,
 ) -> int:
     restored = outcome.restored
-    if restored is not None and not restored.complete:
+    if restored is not None and not restored.complete and not restored.budget_stopped:
+        # A restore the quota cut short is no verdict on the server: the reason says so, with `restore --from`.
         problem = restored.error or f"fields not restored: {restored.not_restored}"
         results.failed(Failure(check="changed_fields_are_restored", operation=spec.writes()[0].label, message=problem))
     if outcome.writes_blocked:
@@ -205,29 +245,50 @@ def _conclude(
         for operation in spec.writes():
             results.skipped(operation.label, "schemathesis phases", because)
     unused = baseline.apply(deviations, results)
+    checks_covered = promises.of_checks(results, schemathesis_engine.checks_run())
+    promises_covered = promises.of_promises(checks_covered)
+    unchecked = [f"#{n}" for n in promises.numbers(promises_covered, promises.Coverage.UNCHECKED)]
+    if outcome.stopped is not None and not unchecked:
+        # Every promise was checked before the budget ran out: the stop only ended schemathesis's filling.
+        results.notes.append(
+            f"the budget ended the schemathesis phases ({outcome.stopped}) after {results.generated_cases} "
+            "generated cases; every promise was checked first"
+        )
     document = report.document(settings, seed, results, restored, unused, duration, budget)
-    reason = _could_not_finish(results, outcome, settings)
+    report.add_coverage(document, checks_covered, promises_covered, results)
+    reason = _could_not_finish(results, outcome, settings, unchecked)
+    failed = bool(results.failed_checks())
     if reason is not None:
-        document["verdict"] = "interrupted" if outcome.interrupted else "incomplete"
+        # A check that failed is a verdict on the server whatever stopped the run after it (exit 1); with none,
+        # the run could not finish (exit 2).
+        document["verdict"] = "failed" if failed else "interrupted" if outcome.interrupted else "incomplete"
         document["could_not_finish"] = reason
     print(report.console(document, results), file=out)
     if settings.report_dir is not None:
         report.write(settings.report_dir, document, results)
         print(f"reports: {settings.report_dir}/report.html, report.json, junit.xml", file=out)
-    if reason is not None:
+    if reason is not None and not failed:
         raise CouldNotRun(reason)
     return CONFORMS if results.conforms else DOES_NOT_CONFORM
 
 
-def _could_not_finish(results: Results, outcome: Outcome, settings: Settings) -> str | None:
-    """Why the run could not do its work, or None: an incomplete run is exit 2, never a verdict on the server."""
+def _could_not_finish(
+    results: Results, outcome: Outcome, settings: Settings, unchecked: list[str] | None = None
+) -> str | None:
+    """Why the run could not do its work, or None: an incomplete run is exit 2 unless a check failed first, never
+    a verdict of conformance. A budget that ran out once every promise was checked (`unchecked` empty) ended only
+    schemathesis's filling of what was left: the run finished."""
     restored = _restore_summary(outcome.restored)
+    shown = ", ".join(unchecked[:SHOWN_UNCHECKED]) if unchecked else ""
+    if unchecked and len(unchecked) > SHOWN_UNCHECKED:
+        shown += f" and {len(unchecked) - SHOWN_UNCHECKED} more"
+    left = f"; promises left unchecked: {shown} (report.json's promises)" if shown else ""
     if outcome.interrupted:
         return f"interrupted before the run finished; {restored}"
     if outcome.broke_off is not None:
         return f"the run broke off ({outcome.broke_off[:200]}); {restored}"
-    if outcome.stopped is not None:
-        return f"stopped before the run finished: {outcome.stopped}; {restored}"
+    if outcome.stopped is not None and (unchecked or unchecked is None):
+        return f"stopped before the run finished: {outcome.stopped}{left}; {restored}"
     if outcome.writes_blocked is not None and not results.failed_checks():
         # With failed checks the server is already shown not to conform (exit 1); the writing checks are
         # reported not run, with this reason, either way.
@@ -235,6 +296,10 @@ def _could_not_finish(results: Results, outcome: Outcome, settings: Settings) ->
     if results.errors and not results.failed_checks():
         return f"the test engine could not finish its work: {results.errors[0][:200]}"
     return None
+
+
+# How many unchecked promises the one-line reason names; report.json lists them all.
+SHOWN_UNCHECKED = 12
 
 
 def _restore_summary(restored: RestoreReport | None) -> str:

@@ -58,6 +58,7 @@ class Check:
     operations: tuple[str, ...]  # the labels it runs on; empty for a response check (every response)
     writes: bool
     token_endpoint: bool
+    about: registry.About
 
     @property
     def page(self) -> str:
@@ -66,11 +67,19 @@ class Check:
 
 def own_checks() -> list[Check]:
     found = [
-        Check(check.name, "response", check.function, (), False, check.token_endpoint)
+        Check(check.name, "response", check.function, (), False, check.token_endpoint, check.about)
         for check in registry.response_checks()
     ]
     found += [
-        Check(check.name, "scenario", check.function, tuple(op.label for op in check.operations()), check.writes, True)
+        Check(
+            check.name,
+            "scenario",
+            check.function,
+            tuple(op.label for op in check.operations()),
+            check.writes,
+            True,
+            check.about,
+        )
         for check in registry.scenario_checks()
     ]
     return found
@@ -113,6 +122,8 @@ def check_page(check: Check) -> str:
         lines += [f"- {promise} ({number}): {how}" for number, promise, how in held]
         lines.append("")
     lines += ["## What it sends", ""]
+    if check.about.sends:  # the registry's words for the check (registry.About)
+        lines += [f"{check.about.sends[0].upper()}{check.about.sends[1:]}.", ""]
     if check.kind == "response":
         scope = "every response of the run" + ("" if check.token_endpoint else ", except the token endpoint's")
         lines += [
@@ -134,6 +145,8 @@ def check_page(check: Check) -> str:
                 "",
             ]
     lines += ["## How it can fail", ""]
+    if check.about.fails_when:
+        lines += [f"A server fails it when {check.about.fails_when}.", ""]
     first, also = faults_caught(check.name)
     if first or also:
         lines.append("The emulator's faults it is proven to catch ([what each fault does](../../reference/faults.md)):")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from pbx_emulator import explorer
+from pbx_emulator import explorer, lax
 from pbx_emulator.auth import TokenIssuer
 from pbx_emulator.defaults import (
     MAX_TOKENS_PER_APPLICATION,
@@ -35,7 +36,7 @@ from pbx_emulator.errors import (
     json_response,
     user_blocked,
 )
-from pbx_emulator.faults import MISSING_FIELD, WRONG_TYPE_FIELD, Faults
+from pbx_emulator.faults import MISSING_FIELD, UNDOCUMENTED_METHODS, UNLOCKED_WRITE_DELAY, WRONG_TYPE_FIELD, Faults
 from pbx_emulator.middleware import (
     AccessLogMiddleware,
     CatchAllMiddleware,
@@ -159,6 +160,8 @@ async def serve_client(request: Request, alias: bool) -> Response:
     client_id = emulator.target(application, request.path_params[CLIENT_ID], own_exists=own is not None)
     if request.method == "PUT":
         return await update_client(request, emulator, application, client_id)
+    if alias and not application.may_write and emulator.faults.on("call-api-cannot-read"):
+        raise forbidden("AppAccessTypeDeny", emulator.spec)
     if alias and emulator.faults.on("stale-alias"):
         client = emulator.started_clients.get(client_id)
     elif own is not None and client_id == application.client_id:
@@ -175,9 +178,15 @@ async def update_client(request: Request, emulator: Emulator, application: Appli
     if not application.may_write and not emulator.faults.on("call-api-can-write"):
         raise forbidden("AppAccessTypeDeny", spec)
     body = await read_json_body(request, spec)
+    if emulator.faults.on("json-escapes-misread"):
+        body = lax.misread_escapes(body)
     changes: Any = None
     try:
         changes = parse_body(body, spec)
+        if emulator.faults.on("whole-number-float-refused"):
+            lax.refuse_whole_number_floats(changes, spec)
+        if emulator.faults.on("normalising-validator"):
+            changes = lax.normalised(changes, spec)
         changes = check_update(changes, allow_read_only=emulator.faults.on("read-only-writable"), spec=spec)
     except ValidationFailed as error:
         if emulator.faults.on("invalid-put-partially-applied") and isinstance(changes, dict):
@@ -189,10 +198,26 @@ async def update_client(request: Request, emulator: Emulator, application: Appli
         stored = emulator.store.client(client_id)
         client = None if stored is None else stored | changes
     else:
-        client = emulator.store.update_client(client_id, changes)
+        client = await store_update(emulator, client_id, changes)
     if client is None:
         raise client_not_found(spec)
     return json_response(200, emulator.present(client))
+
+
+async def store_update(emulator: Emulator, client_id: int, changes: dict[str, Any]) -> dict[str, Any] | None:
+    """Store a valid partial update (all or nothing, concurrent updates of other fields kept), unless a fault bends
+    how it is stored; the client as the answer shows it."""
+    store = emulator.store
+    if emulator.faults.on("unlocked-read-modify-write"):
+        # Read the whole client, let other requests run, write the whole client back: what they stored is lost.
+        stale = store.client(client_id)
+        await asyncio.sleep(UNLOCKED_WRITE_DELAY)
+        return None if stale is None else store.update_client(client_id, stale | changes)
+    if emulator.faults.on("non-bmp-replaced"):
+        # The storage keeps less than it was given; the answer is built from what was sent, as before a reload.
+        stored = store.update_client(client_id, lax.without_non_bmp(changes))
+        return None if stored is None else stored | changes
+    return store.update_client(client_id, changes)
 
 
 async def read_json_body(request: Request, spec: Path | None = None) -> bytes:
@@ -203,6 +228,8 @@ async def read_json_body(request: Request, spec: Path | None = None) -> bytes:
     if declared.isdigit() and int(declared) > limit:
         raise too_large(spec)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if emulator_of(request).faults.on("json-media-type-exact"):
+        media_type = request.headers.get("content-type", "")  # a parameter, or another case, is not JSON here
     if media_type != JSON:
         raise ApiError.from_example(415, "NotJson", spec)
     check_charset(request.headers.get("content-type", ""))
@@ -213,6 +240,11 @@ async def read_json_body(request: Request, spec: Path | None = None) -> bytes:
             raise too_large(spec)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def answer_not_found(request: Request) -> Response:
+    """The `undocumented-method-404` fault's answer to a method the path does not document."""
+    raise client_not_found(emulator_of(request).spec)
 
 
 def too_large(spec: Path | None = None) -> ApiError:
@@ -233,6 +265,8 @@ async def issue_token(request: Request) -> Response:
         request.headers.get("authorization"),
         address=request.client.host if request.client else "",
     )
+    if emulator_of(request).faults.on("token-cacheable"):
+        return json_response(200, answer)
     return json_response(200, answer, {"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
@@ -279,6 +313,8 @@ def create_app(
             store.application,
             token_lifetime,
             check_secret=not active.on("token-ignores-secret"),
+            scheme_case_sensitive=active.on("bearer-case-sensitive"),
+            refuse_scope=active.on("token-refuses-scope"),
             failures=FailedTokenRequests(token_failure_limit, counts=store.counts(TOKEN_FAILURES)),
             tokens=store.tokens(max_tokens_per_application),
             spec=spec_path,
@@ -310,10 +346,13 @@ def _app(
         spec=spec_path,
     )
     base = api_base_path(spec_path)
-    routes = [
-        *contract_routes(document, spec_path),
-        *explorer.routes(dict(document), base, SERVED_SPEC_NAME, EXPLORER_NAME),
-    ]
+    served = contract_routes(document, spec_path)
+    routes = [*served, *explorer.routes(dict(document), base, SERVED_SPEC_NAME, EXPLORER_NAME)]
+    if active.on("undocumented-method-404"):
+        # After the contract's routes: a path they serve, asked with a method they do not, lands here, not on 405.
+        token_at = token_path(spec_path)
+        paths = [route.path for route in served if isinstance(route, Route) and route.path != token_at]
+        routes += [Route(path, answer_not_found, methods=list(UNDOCUMENTED_METHODS)) for path in paths]
     middleware = [Middleware(AccessLogMiddleware)] if access_log else []
     if not active.on("no-rate-limit-headers"):
         middleware.append(Middleware(RateLimitHeadersMiddleware, limiter=limiter))

@@ -104,6 +104,8 @@ class TokenIssuer:
         find_application: Callable[[str], Application | None],
         lifetime: int = 3600,
         check_secret: bool = True,
+        scheme_case_sensitive: bool = False,
+        refuse_scope: bool = False,
         clock: Callable[[], float] = time.monotonic,
         max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
         failures: FailedTokenRequests | None = None,
@@ -114,6 +116,9 @@ class TokenIssuer:
         self._failures = failures or FailedTokenRequests()
         self.lifetime = lifetime
         self._check_secret = check_secret
+        # Faults (faults.py): `bearer-case-sensitive` and `token-refuses-scope`.
+        self._scheme_case_sensitive = scheme_case_sensitive
+        self._refuse_scope = refuse_scope
         self._tokens = tokens or MemoryTokens(max_tokens_per_application, clock)
         self._spec = spec  # the contract whose words the errors use
 
@@ -152,7 +157,7 @@ class TokenIssuer:
         if grant_type != "client_credentials":
             raise TokenError("unsupported_grant_type", "Only the client_credentials grant is supported.")
         scope = params.get("scope", "")
-        if scope and set(scope.split()) != {SCOPE}:
+        if (scope and set(scope.split()) != {SCOPE}) or (self._refuse_scope and "scope" in params):
             raise TokenError("invalid_scope", f"The only scope is {SCOPE!r}.")
         app_id, secret, basic = _client_credentials(params, authorization)
         app_ids.append(app_id)
@@ -171,6 +176,8 @@ class TokenIssuer:
         if not authorization:
             raise Unauthorized("An access token is required: send Authorization: Bearer <token>.", False)
         scheme, _, token = authorization.strip().partition(" ")
+        if self._scheme_case_sensitive and scheme != "Bearer":
+            raise Unauthorized("The Authorization header must be: Bearer <token>.", True)
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("The Authorization header must be: Bearer <token>.", True)
         application = self._tokens.find(token.strip())

@@ -11,12 +11,13 @@ import subprocess
 import sys
 import time
 
+import httpx
 import pytest
 
 from pbx_conformance import cli, suite_run
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.settings import Settings
-from pbx_emulator.testing import free_port
+from pbx_emulator.testing import free_port, running_emulator
 from pbx_kit import contract
 from tests.conformance.stub_servers import HANG, LOGIN_PAGE, RESET, Request, reply, stub_server, token_reply
 
@@ -45,6 +46,21 @@ def token_only(answer: bytes | str):
     return respond
 
 
+def writes_refused(status: str):
+    """A server that reads a valid client and refuses every PUT with 403 `status`: the credentials cannot write."""
+    client = contract.example_value("Client")
+    quota = {"X_RateLimit_Limit": "1000", "X_RateLimit_Remaining": "900", "X_RateLimit_Reset": "60"}
+
+    def respond(request: Request) -> bytes | str:
+        if request.method == "POST":
+            return token_reply()
+        if request.method == "PUT":
+            return reply(403, {"message": "no", "status": status}, **quota)
+        return reply(200, client, **quota)
+
+    return respond
+
+
 HTML = reply(200, LOGIN_PAGE, content_type="text/html; charset=utf-8")
 NOT_FOUND = reply(404, b"<html><body>404 Not Found</body></html>", content_type="text/html")
 
@@ -66,6 +82,21 @@ CASES: dict[str, tuple[object, list[str], list[str]]] = {
         token_only(reply(200, {"status": "ok"})),
         [],
         ["without an access_token"],
+    ),
+    "the first read answers JSON holding no client field": (
+        api_only(reply(200, {"result": "ok", "data": [{"id": 1}]})),
+        [],
+        ["200", "none of a client's fields", "data, result", "--base-url"],
+    ),
+    'the writing application has the "Call API" level': (
+        writes_refused("app_access_type_deny"),
+        [],
+        ['"Call API"', "--client-id stub-app", "app_access_type_deny", '"All"', "--no-writes"],
+    ),
+    "the writing application acts for a read-only user": (
+        writes_refused("user_access_type_deny"),
+        [],
+        ["read_only", "--client-id stub-app", "user_access_type_deny", "--no-writes"],
     ),
 }
 
@@ -106,7 +137,8 @@ def test_a_broken_server_is_exit_2_with_its_own_reason(case, capsys, tmp_path, m
     for word in words:
         assert word in line, line
     assert "stub-secret" not in out + err
-    assert "PUT" not in methods
+    # No write, or the one harmless write (a value the client holds) that shows the credentials cannot write.
+    assert methods.count("PUT") <= (1 if "writ" in case else 0), methods
     assert elapsed < 15
 
 
@@ -227,3 +259,25 @@ def test_sigterm_while_the_server_never_answers_exits_within_seconds(tmp_path):
     line = one_line(err)
     # The stub stored nothing (its PUT never answers), so the restore finds nothing to put back.
     assert line.endswith("interrupted before the run finished; the client was restored"), line
+
+
+def test_call_api_credentials_given_as_the_writing_application_are_exit_2_after_one_harmless_put(
+    capsys, tmp_path, monkeypatch
+):
+    """The emulator's own Call API application as --client-id: one PUT of a value the client already holds
+    answers 403 app_access_type_deny, and the run stops there with what to change, the client untouched."""
+    readonly = contract.demo_identities().readonly
+    me = "/client/@me/client/"
+    with running_emulator() as server:
+        bearer = {"Authorization": f"Bearer {server.token()}"}
+        before = httpx.get(server.api_url + me, headers=bearer).json()
+        argv = ["--base-url", server.api_url, "--client-id", readonly.app_id, "--report-dir", str(tmp_path)]
+        monkeypatch.setenv("PBX_CLIENT_SECRET", readonly.app_secret)
+        code, out, err = run_cli(capsys, argv)
+        puts = [line for line in server.log().splitlines() if "access PUT" in line]
+        after = httpx.get(server.api_url + me, headers=bearer).json()
+    assert code == 2, out + err
+    line = one_line(err)
+    assert f'--client-id {readonly.app_id} has the "Call API" access level' in line and "--no-writes" in line
+    assert len(puts) == 1 and " 403 " in puts[0], puts
+    assert after == before

@@ -13,25 +13,31 @@ from pbx_emulator.faults import FAULTS
 from pbx_emulator.testing import running_emulator
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
 
+# Every check that reads back what a PUT stored: a fault in storing breaks them all.
+STORED_VALUE_CHECKS = {
+    "put_is_persisted_and_keeps_unsent_fields",
+    "write_is_visible_through_other_path",
+    "every_writable_field_round_trips",
+    "every_kind_of_text_round_trips",
+    "concurrent_partial_updates_all_survive",
+    "whole_number_floats_are_taken_as_integers",
+    "json_media_type_parameters_are_accepted",
+    "json_escapes_and_whitespace_are_read_as_json",
+}
+
 # fault -> (the check it breaks, checks it may break as well because they look at the same behaviour)
 FAULT_BREAKS: dict[str, tuple[str, set[str]]] = {
     "missing-field": ("response_schema_conformance", set()),
     "wrong-type": ("response_schema_conformance", set()),
     "no-auth": ("invalid_token_is_rejected", set()),
     "leak-other-client": ("other_client_id_is_denied", set()),
-    "put-not-stored": (
-        "put_is_persisted_and_keeps_unsent_fields",
-        {"write_is_visible_through_other_path", "every_writable_field_round_trips"},
-    ),
+    "put-not-stored": ("put_is_persisted_and_keeps_unsent_fields", STORED_VALUE_CHECKS),
     "read-only-writable": ("read_only_fields_cannot_be_changed", {"negative_data_rejection"}),
-    "stale-alias": (
-        "write_is_visible_through_other_path",
-        {"put_is_persisted_and_keeps_unsent_fields", "every_writable_field_round_trips"},
-    ),
-    "me-wrong-client": ("me_and_numeric_id_are_same_client", set()),
+    "stale-alias": ("write_is_visible_through_other_path", STORED_VALUE_CHECKS),
+    "me-wrong-client": ("me_and_numeric_id_are_same_client", {"every_application_may_do_what_its_level_allows"}),
     "validation-422": (
         "status_code_conformance",
-        {"invalid_put_changes_nothing", "read_only_fields_cannot_be_changed"},
+        {"invalid_put_changes_nothing", "read_only_fields_cannot_be_changed", "near_miss_values_are_refused"},
     ),
     "wrong-content-type": ("content_type_conformance", set()),
     "call-api-can-write": ("call_api_application_cannot_write", set()),
@@ -41,6 +47,23 @@ FAULT_BREAKS: dict[str, tuple[str, set[str]]] = {
     ),
     "invalid-put-partially-applied": ("invalid_put_changes_nothing", set()),
     "token-ignores-secret": ("token_endpoint_rejects_wrong_secret", {"token_endpoint_rejects_missing_parameters"}),
+    "non-bmp-replaced": ("every_kind_of_text_round_trips", {"json_escapes_and_whitespace_are_read_as_json"}),
+    "unlocked-read-modify-write": ("concurrent_partial_updates_all_survive", set()),
+    "normalising-validator": (
+        "near_miss_values_are_refused",
+        {"every_kind_of_text_round_trips", "negative_data_rejection"},
+    ),
+    "call-api-cannot-read": (
+        "every_application_may_do_what_its_level_allows",
+        {"call_api_application_cannot_write", "me_and_numeric_id_are_same_client"},
+    ),
+    "bearer-case-sensitive": ("authorization_scheme_is_case_insensitive", set()),
+    "json-media-type-exact": ("json_media_type_parameters_are_accepted", set()),
+    "token-refuses-scope": ("token_endpoint_takes_an_optional_scope", set()),
+    "token-cacheable": ("token_answer_is_not_cached", set()),
+    "json-escapes-misread": ("json_escapes_and_whitespace_are_read_as_json", set()),
+    "whole-number-float-refused": ("whole_number_floats_are_taken_as_integers", set()),
+    "undocumented-method-404": ("undocumented_methods_answer_405", set()),
 }
 DELIBERATELY_BAD = {
     "Bearer not a token",
@@ -52,6 +75,19 @@ SECRETS = [
     local_emulator.DEMO_OTHER.client_secret,
     local_emulator.DEMO_READONLY.client_secret,
 ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", sorted(FAULT_BREAKS))
+def test_a_run_capped_at_300_requests_fails_on_every_fault(fault, report_dir):
+    """One case per rule is enough to catch each fault of the catalogue: a capped run against it exits 1, never 2,
+    whatever the budget cut short after."""
+    expected, also = FAULT_BREAKS[fault]
+    with running_emulator(faults=[fault]) as server:
+        outcome = run_suite(server, report_dir, max_requests=300)
+    assert outcome.code == 1, outcome.console
+    failed = set(outcome.document["failed_checks"])
+    assert expected in failed and failed <= {expected} | also, failed
 
 
 def test_every_fault_of_the_emulator_has_an_expected_check():

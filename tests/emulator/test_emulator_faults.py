@@ -6,13 +6,17 @@ A probe returns True when it sees its fault's symptom. Every probe runs against 
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
 from pbx_emulator.faults import FAULTS
 from pbx_emulator.testing import RunningEmulator, running_emulator
+from pbx_emulator.throwaway_postgres import PostgresServer
 from tests.emulator.emulator_helpers import MAIN, READONLY, api, bearer
 
 ME = "/client/@me/client/"
@@ -102,6 +106,98 @@ def token_ignores_secret(server: RunningEmulator) -> bool:
     return response.status_code == 200
 
 
+EMOJI_NAME = "Acme \U0001f4de \U00010330"  # a telephone emoji and a Gothic letter, both outside the BMP
+
+
+def non_bmp_replaced(server: RunningEmulator) -> bool:
+    with api(server, server.token()) as http:
+        answered = http.put(ME, json={"name": EMOJI_NAME})
+        return answered.json()["name"] == EMOJI_NAME and http.get(ME).json()["name"] == "Acme ? ?"
+
+
+def lost_concurrent_writes(server: RunningEmulator) -> bool:
+    """Four PUTs of four different fields sent at the same moment: True when a later read lacks one of them."""
+    changes = {name: f"concurrent {name}" for name in ("ambassadors", "contact_phones", "fact_address", "jur_address")}
+    token = server.token()
+    barrier = threading.Barrier(len(changes))
+
+    def put(name: str) -> int:
+        with api(server, token) as http:
+            barrier.wait(10)
+            return http.put(ME, json={name: changes[name]}).status_code
+
+    with ThreadPoolExecutor(len(changes)) as pool:
+        assert set(pool.map(put, changes)) == {200}
+    with api(server, token) as http:
+        client = http.get(ME).json()
+    return any(client[name] != value for name, value in changes.items())
+
+
+def unlocked_read_modify_write(server: RunningEmulator) -> bool:
+    return lost_concurrent_writes(server)
+
+
+def normalising_validator(server: RunningEmulator) -> bool:
+    near_misses = {"language": "EN", "geo_list": "by ru", "hold_music": "7", "disk_space_notify_threshold": 101}
+    with api(server, server.token()) as http:
+        taken = [http.put(ME, json={name: value}).status_code == 200 for name, value in near_misses.items()]
+        client = http.get(ME).json()
+    stored = (client["language"], client["geo_list"], client["hold_music"], client["disk_space_notify_threshold"])
+    return all(taken) and stored == ("en", "BY RU", 7, 100)
+
+
+def call_api_cannot_read(server: RunningEmulator) -> bool:
+    with api(server, server.token(READONLY.app_id)) as http:
+        alias = http.get(ALIAS_ME)
+        return http.get(ME).status_code == 200 and alias.status_code == 403
+
+
+def bearer_case_sensitive(server: RunningEmulator) -> bool:
+    token = server.token()
+    lower = httpx.get(server.api_url + ME, headers={"Authorization": f"bearer {token}"})
+    exact = httpx.get(server.api_url + ME, headers={"Authorization": f"Bearer {token}"})
+    return lower.status_code == 401 and exact.status_code == 200
+
+
+def json_media_type_exact(server: RunningEmulator) -> bool:
+    with api(server, server.token()) as http:
+        body = b'{"name": "Charset"}'
+        with_charset = http.put(ME, content=body, headers={"Content-Type": "application/json; charset=utf-8"})
+        plain = http.put(ME, content=body, headers={"Content-Type": "application/json"})
+    return with_charset.status_code == 415 and plain.status_code == 200
+
+
+def token_refuses_scope(server: RunningEmulator) -> bool:
+    form = {"grant_type": "client_credentials", "client_id": MAIN.app_id, "client_secret": MAIN.app_secret}
+    with_scope = httpx.post(server.token_url, data={**form, "scope": "all"})
+    return with_scope.status_code == 400 and with_scope.json()["error"] == "invalid_scope"
+
+
+def token_cacheable(server: RunningEmulator) -> bool:
+    form = {"grant_type": "client_credentials", "client_id": MAIN.app_id, "client_secret": MAIN.app_secret}
+    response = httpx.post(server.token_url, data=form)
+    return response.status_code == 200 and "cache-control" not in response.headers and "pragma" not in response.headers
+
+
+def json_escapes_misread(server: RunningEmulator) -> bool:
+    with api(server, server.token()) as http:
+        escaped = json.dumps({"name": EMOJI_NAME}, ensure_ascii=True).encode()
+        answered = http.put(ME, content=escaped, headers={"Content-Type": "application/json"})
+        return answered.status_code == 200 and http.get(ME).json()["name"] == "Acme \ufffd \ufffd"
+
+
+def whole_number_float_refused(server: RunningEmulator) -> bool:
+    with api(server, server.token()) as http:
+        response = http.put(ME, json={"hold_music": 8.0})
+    return response.status_code == 400 and response.json()["field"] == "hold_music"
+
+
+def undocumented_method_404(server: RunningEmulator) -> bool:
+    with api(server, server.token()) as http:
+        responses = [http.request(method, ME) for method in ("POST", "DELETE", "PATCH")]
+    return all(response.status_code == 404 and "allow" not in response.headers for response in responses)
+
+
 PROBES: dict[str, Callable[[RunningEmulator], bool]] = {name: globals()[name.replace("-", "_")] for name in FAULTS}
 
 
@@ -133,3 +229,15 @@ def test_a_faithful_emulator_does_not_show_the_symptom(fault: str) -> None:
 def test_an_unknown_fault_is_refused_with_a_clear_message() -> None:
     with pytest.raises(RuntimeError, match="invalid choice"), running_emulator(faults=["no-such-fault"]):
         pass
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", [None, "unlocked-read-modify-write"])
+def test_concurrent_puts_lose_a_write_on_postgresql_only_with_the_unlocked_fault(
+    fault: str | None, postgres: PostgresServer, pg_url: str
+) -> None:
+    """The PostgreSQL store's PUT locks the client's row; the fault's read-modify-write goes around that lock, on two
+    workers as on one."""
+    faults = [fault] if fault else []
+    with running_emulator(db_path=pg_url, faults=faults, extra_args=["--workers", "2", "--quiet"]) as server:
+        assert lost_concurrent_writes(server) is (fault is not None)
