@@ -32,6 +32,7 @@ from pbx_emulator.faults import MISSING_FIELD, WRONG_TYPE_FIELD, Faults
 from pbx_emulator.middleware import (
     AccessLogMiddleware,
     CatchAllMiddleware,
+    LatencyMiddleware,
     RateLimitHeadersMiddleware,
     WrongContentTypeMiddleware,
 )
@@ -261,9 +262,10 @@ def create_app(
     spec_path: Path | None = None,
     max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
     token_failure_limit: int = TOKEN_FAILURE_LIMIT,
+    latency_ms: int = 0,
 ) -> Starlette:
     """The emulator of the contract at `spec_path` (None: the default one), on the store `db_path` names: a SQLite
-    file or `:memory:`, or a PostgreSQL URL (a store several workers share)."""
+    file or `:memory:`, or a PostgreSQL URL (a store several workers share). `latency_ms` delays every answer."""
     active = Faults(faults)  # an unknown fault is refused before the store is opened
     store = open_store(db_path, load_seed(seed_path, spec_path))
     try:
@@ -275,7 +277,7 @@ def create_app(
             tokens=store.tokens(max_tokens_per_application),
             spec=spec_path,
         )
-        return _app(store, issuer, active, rate_limit, access_log, spec_path)
+        return _app(store, issuer, active, rate_limit, access_log, spec_path, latency_ms)
     except BaseException:
         store.close()  # start-up abandoned (a bad contract, a signal): the store is not left open
         raise
@@ -288,6 +290,7 @@ def _app(
     rate_limit: int | None,
     access_log: bool,
     spec_path: Path | None,
+    latency_ms: int = 0,
 ) -> Starlette:
     document = load_document(spec_path)
     limiter = RateLimiter(RATE_LIMIT if rate_limit is None else rate_limit, counts=store.counts(RATE))
@@ -307,6 +310,8 @@ def _app(
         *explorer.routes(dict(document), base, SERVED_SPEC_NAME, EXPLORER_NAME),
     ]
     middleware = [Middleware(AccessLogMiddleware)] if access_log else []
+    if latency_ms:
+        middleware.append(Middleware(LatencyMiddleware, seconds=latency_ms / 1000))
     if not active.on("no-rate-limit-headers"):
         middleware.append(Middleware(RateLimitHeadersMiddleware, limiter=limiter))
     if active.on("wrong-content-type"):
