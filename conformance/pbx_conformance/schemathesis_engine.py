@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import schemathesis
 from schemathesis import Case, engine
-from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.core.failures import AcceptedNegativeData, CustomFailure
 from schemathesis.core.failures import Failure as Failure_
 from schemathesis.core.result import Ok
 from schemathesis.core.transport import Response
@@ -220,9 +220,21 @@ def _fold(event: events.ScenarioFinished, results: Results) -> None:
                         message=failure.message,
                         exchange=exchange.from_schemathesis(interaction) if interaction else None,
                         phase=event.phase.value,
+                        promise=promise_of(failure),
                     ),
                     key=failure._unique_key,
                 )
+
+
+def promise_of(failure: Failure_) -> str:
+    """What a failure of schemathesis says the server broke, free of the generated data: its title and
+    schemathesis's own stable key (the schema rule, the status, the header, the content type), e.g.
+    `Response violates schema: properties/id/type`. A failure of one of the suite's response checks is that
+    check's own promise (""): its key names a line of code, which a new version of the suite moves."""
+    if isinstance(failure, CustomFailure):
+        return ""
+    key = failure._unique_key
+    return f"{failure.title}: {key}" if key else failure.title
 
 
 def _one_line(text: str) -> str:

@@ -5,6 +5,7 @@ Nothing here restates the contract: every field, status and schema comes from th
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -283,3 +284,8 @@ def error_status(label: str, status: int) -> str | None:
     node = contract.deref(schema.get("properties", {}).get("status", {}))
     const = node.get("const") if isinstance(node, dict) else None
     return str(const) if const is not None else None
+
+
+def contract_sha256() -> str:
+    """The sha256 of the contract's bytes, as a report records it: `compare` refuses two runs of different contracts."""
+    return hashlib.sha256(contract.spec_path().read_bytes()).hexdigest()
