@@ -10,12 +10,19 @@ from pbx_conformance.results import Failure
 from pbx_conformance.session import TargetSession
 
 
-def run_scenario_checks(session: TargetSession, stop: Callable[[], bool] = lambda: False) -> None:
-    """Run every scenario check on every operation it applies to; `stop()` true ends before the next one."""
+def run_scenario_checks(
+    session: TargetSession,
+    stop: Callable[[], bool] = lambda: False,
+    on_start: Callable[[str, str], None] | None = None,
+) -> None:
+    """Run every scenario check on every operation it applies to; `stop()` true ends before the next one;
+    `on_start(check, operation)` is told before each (the progress display)."""
     for scenario in scenario_checks():
         for operation in scenario.operations():
             if stop():
                 return
+            if on_start is not None:
+                on_start(scenario.name, operation.label)
             session.start_trail()
             if scenario.writes and session.no_writes:
                 session.results.skipped(operation.label, scenario.name, session.no_writes_because)

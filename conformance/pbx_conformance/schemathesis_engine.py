@@ -133,11 +133,16 @@ def keep_failure(failure: Failure_, case: Case[Any], response: Response) -> bool
 
 
 def run_phases(
-    schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None = None, budget: Budget | None = None
+    schema: BaseSchema,
+    results: Results,
+    on_stream: Callable[[Any], None] | None = None,
+    budget: Budget | None = None,
+    on_event: Callable[[events.EngineEvent], None] | None = None,
 ) -> None:
-    """Execute every enabled phase and fold each finished scenario into `results`."""
+    """Execute every enabled phase and fold each finished scenario into `results`; `on_event` sees every event of
+    the engine first (the progress display)."""
     with registry.registered_with_schemathesis(), _budget_held(budget):
-        _run(schema, results, on_stream, budget)
+        _run(schema, results, on_stream, budget, on_event)
     for label in _labels(schema):
         for name, why in unrunnable_checks().items():
             results.skipped(label, name, why)
@@ -162,11 +167,19 @@ def _budget_held(budget: Budget | None) -> Iterator[None]:
         schemathesis.hooks.unregister(before_call)
 
 
-def _run(schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None, budget: Budget | None) -> None:
+def _run(
+    schema: BaseSchema,
+    results: Results,
+    on_stream: Callable[[Any], None] | None,
+    budget: Budget | None,
+    on_event: Callable[[events.EngineEvent], None] | None = None,
+) -> None:
     stream = engine.from_schema(schema).execute()
     if on_stream is not None:
         on_stream(stream)
     for event in stream:
+        if on_event is not None:
+            on_event(event)
         if budget is not None and budget.stopped is not None:
             # Out of budget or quota: what the engine reports from here on is the stop, not the server.
             stream.stop()

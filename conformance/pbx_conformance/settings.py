@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from pbx_conformance.progress_display import MODES as PROGRESS_MODES
 from pbx_kit import contract
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -64,6 +65,9 @@ class Settings:
     quota_reserve: str = DEFAULT_QUOTA_RESERVE
     # Undocumented response fields fail the run instead of being a warning.
     strict: bool = False
+    # How the run shows its progress (progress_display.MODES); quiet: no progress, and of the summary only the verdict.
+    progress: str = "auto"
+    quiet: bool = False
 
     @property
     def targets_emulator(self) -> bool:
@@ -150,6 +154,19 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         default=None,
         help=f"fail on response fields the contract does not describe (default: a warning) [{env_name('--strict')}]",
+    )
+    run.add_argument(
+        "--progress",
+        default=None,
+        help="how to show progress: auto (live on a terminal, a plain line every few seconds elsewhere), live, "
+        f"plain, json (a JSON object a line, for programs), off [{env_name('--progress')}]",
+    )
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        default=None,
+        help=f"print only the verdict: no progress, no summary table (the reports are written as usual) "
+        f"[{env_name('--quiet')}]",
     )
     restore = commands.add_parser(
         "restore",
@@ -277,7 +294,16 @@ def settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None 
         rate=_rate(_value(namespace, "--rate", environ), against_emulator=base_url is None),
         quota_reserve=_quota_reserve(_value(namespace, "--quota-reserve", environ)),
         strict=_flag(namespace, "--strict", environ),
+        progress=progress_mode(namespace, environ),
+        quiet=_flag(namespace, "--quiet", environ),
     )
+
+
+def progress_mode(namespace: argparse.Namespace, environ: dict[str, str]) -> str:
+    mode = _value(namespace, "--progress", environ) or "auto"
+    if mode not in PROGRESS_MODES:
+        raise UsageError(f"--progress takes one of {', '.join(PROGRESS_MODES)}, got {mode!r}")
+    return mode
 
 
 def _rate(text: str | None, *, against_emulator: bool) -> float | None:
