@@ -1,11 +1,14 @@
-"""`pbx-conformance run`: exit 0 when the server conforms, 1 when it does not, 2 when the run could not happen.
+"""`pbx-conformance run`: exit 0 when the server conforms (with `--targets`: every target), 1 when it does not,
+2 when the run could not happen.
 `pbx-conformance restore --from DIR`: 0 when every snapshotted client is as before, 1 when a field could not be
-put back, 2 when it could not run."""
+put back, 2 when it could not run.
+`pbx-conformance compare OLD NEW`: 1 when anything newly fails, 0 otherwise, 2 when it cannot compare."""
 
 from __future__ import annotations
 
 import sys
 
+from pbx_conformance.compare_command import compare_runs, compare_settings_from
 from pbx_conformance.exit_codes import COULD_NOT_RUN, CouldNotRun
 from pbx_conformance.restore_command import restore_from
 from pbx_conformance.settings import UsageError, parser, restore_settings_from, settings_from
@@ -13,16 +16,20 @@ from pbx_conformance.suite_run import hold_to_contract
 
 
 def main(argv: list[str] | None = None) -> int:
+    doing = "run"
     try:
         namespace = parser().parse_args(argv)
         if namespace.command == "restore":
             return restore_from(restore_settings_from(namespace))
+        if namespace.command == "compare":
+            doing = "compare"
+            return compare_runs(compare_settings_from(namespace))
         return hold_to_contract(settings_from(namespace))
     except (UsageError, CouldNotRun) as error:
-        print(f"pbx-conformance: could not run: {error}", file=sys.stderr)
+        print(f"pbx-conformance: could not {doing}: {error}", file=sys.stderr)
         return COULD_NOT_RUN
     except KeyboardInterrupt:
-        print("pbx-conformance: could not run: interrupted", file=sys.stderr)
+        print(f"pbx-conformance: could not {doing}: interrupted", file=sys.stderr)
         return COULD_NOT_RUN
 
 

@@ -177,6 +177,21 @@ def parser() -> argparse.ArgumentParser:
     for option, kwargs in OPTIONS:
         if option in RESTORE_OPTIONS:
             restore.add_argument(option, default=None, help=f"{kwargs['help']} [{env_name(option)}]")
+    compare = commands.add_parser(
+        "compare",
+        help="what changed between two runs: newly failing, fixed, still failing, skipped, request cost",
+        description="Compare two runs of the same contract, check by check and operation by operation: exit 1 "
+        "when anything newly fails, 0 otherwise, 2 when a report cannot be read or the contracts differ.",
+    )
+    compare.add_argument("old", metavar="OLD", help="the earlier run: its report folder or report.json (or a fleet's)")
+    compare.add_argument("new", metavar="NEW", help="the later run, likewise")
+    compare.add_argument(
+        "--baseline",
+        default=None,
+        help="YAML file of accepted deviations: a newly failing check it names is no regression",
+    )
+    compare.add_argument("--markdown", default=None, metavar="FILE", help="also write the Markdown here")
+    compare.add_argument("--html", default=None, metavar="FILE", help="write a self-contained HTML page here")
     return root
 
 
