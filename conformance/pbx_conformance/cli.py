@@ -6,13 +6,16 @@ put back, 2 when it could not run.
 
 from __future__ import annotations
 
+import os
 import sys
 
 from pbx_conformance.compare_command import compare_runs, compare_settings_from
 from pbx_conformance.exit_codes import COULD_NOT_RUN, CouldNotRun
+from pbx_conformance.fleet import run_fleet
 from pbx_conformance.restore_command import restore_from
-from pbx_conformance.settings import UsageError, parser, restore_settings_from, settings_from
+from pbx_conformance.settings import UsageError, option_value, parser, restore_settings_from, settings_from
 from pbx_conformance.suite_run import hold_to_contract
+from pbx_conformance.targets import fleet_settings_from
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
         if namespace.command == "compare":
             doing = "compare"
             return compare_runs(compare_settings_from(namespace))
+        if option_value(namespace, "--targets", dict(os.environ)) is not None:
+            return run_fleet(fleet_settings_from(namespace))
         return hold_to_contract(settings_from(namespace))
     except (UsageError, CouldNotRun) as error:
         print(f"pbx-conformance: could not {doing}: {error}", file=sys.stderr)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pbx_conformance import fleet_report
 from pbx_conformance.baseline import Deviation
 from pbx_conformance.exit_codes import CouldNotRun
 
 REPORT_FILE = "report.json"
-FLEET_FILE = "fleet.json"  # a fleet's combined report (fleet_report.py writes it; each target's report beside it)
 FAILING = ("failed", "accepted")
 
 
@@ -154,24 +154,9 @@ def compare(old: dict[str, Any], new: dict[str, Any], deviations: Sequence[Devia
     return result
 
 
-def is_fleet(path: Path) -> bool:
-    return (path / FLEET_FILE).is_file()
-
-
-def load_fleet(path: Path, which: str) -> dict[str, Any]:
-    """A fleet's fleet.json; CouldNotRun if it cannot be read."""
-    try:
-        document = json.loads((path / FLEET_FILE).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CouldNotRun(f"{which} {path / FLEET_FILE}: cannot read it as JSON ({type(error).__name__})") from None
-    if not isinstance(document, dict) or not isinstance(document.get("targets"), list):
-        raise CouldNotRun(f"{which} {path / FLEET_FILE}: not a fleet report (no targets)")
-    return document
-
-
 def compare_fleets(old_dir: Path, new_dir: Path, deviations: Sequence[Deviation] = ()) -> list[TargetComparison]:
     """Two fleet runs, target by target (matched by name); a target either could not test has no comparison."""
-    old_fleet, new_fleet = load_fleet(old_dir, "OLD"), load_fleet(new_dir, "NEW")
+    old_fleet, new_fleet = fleet_report.load(old_dir, "OLD"), fleet_report.load(new_dir, "NEW")
     old_targets = {entry["name"]: entry for entry in old_fleet["targets"]}
     new_targets = {entry["name"]: entry for entry in new_fleet["targets"]}
     compared = []

@@ -11,15 +11,9 @@ from pathlib import Path
 from typing import TextIO
 
 from pbx_conformance import baseline, compare_output
-from pbx_conformance.compare import (
-    TargetComparison,
-    compare,
-    compare_fleets,
-    is_fleet,
-    load_report,
-    same_contract,
-)
+from pbx_conformance.compare import TargetComparison, compare, compare_fleets, load_report, same_contract
 from pbx_conformance.exit_codes import CONFORMS, DOES_NOT_CONFORM, CouldNotRun
+from pbx_conformance.fleet_report import is_fleet
 from pbx_conformance.settings import UsageError
 
 

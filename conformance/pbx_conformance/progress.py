@@ -24,7 +24,7 @@ from pbx_conformance.registry import scenario_checks
 from pbx_conformance.results import Results, Verdict
 
 # The stages of a run, in order; schemathesis's phases come between the suite's checks and the restore.
-BEFORE_PHASES = ("preflight", "snapshot", "suite checks")
+BEFORE_PHASES = ("preflight", "snapshot", "suite checks", "starting schemathesis")
 AFTER_PHASES = ("restore", "report")
 
 # Requests each stage usually sends (a default run against the emulator: 938 requests, 245 of them the suite's
@@ -32,7 +32,7 @@ AFTER_PHASES = ("restore", "report")
 REQUESTS_PER_SCENARIO_CHECK = 8
 REQUESTS_PER_OPERATION = {"examples": 2.5, "coverage": 107}
 STATEFUL_REQUESTS_PER_EXAMPLE = 6.6
-FIXED_REQUESTS = {"preflight": 4, "snapshot": 3, "restore": 6, "report": 0}
+FIXED_REQUESTS = {"preflight": 4, "snapshot": 3, "starting schemathesis": 1, "restore": 6, "report": 0}
 
 
 @dataclass

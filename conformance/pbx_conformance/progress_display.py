@@ -28,6 +28,8 @@ LIVE_REFRESHES_PER_SECOND = 4
 # A plain line this often: enough to see a CI job is alive, few enough to read the log.
 PLAIN_INTERVAL = 5.0
 JSON_INTERVAL = 0.5
+# A fleet's targets at work (the others are waiting, or have ended).
+ACTIVE = ("running", "finishing")
 
 
 def resolve(mode: str, stream: TextIO) -> str:
@@ -66,7 +68,10 @@ def _ticking(rows: Rows, mode: str, stream: TextIO) -> Iterator[None]:
 
     def tick() -> None:
         while not stop.wait(interval):
-            lines = [plain_line(name, state) for name, state in rows()] if mode == "plain" else _json_lines(rows())
+            if mode == "plain":  # the targets of a fleet still at work; each says itself when it ends
+                lines = [plain_line(name, state) for name, state in rows() if state.get("status", ACTIVE[0]) in ACTIVE]
+            else:
+                lines = _json_lines(rows())
             if mode == "json" and lines == last:
                 continue  # nothing new to say
             last[:] = lines
@@ -105,7 +110,10 @@ def _printable(text: str) -> str:
 
 def plain_line(name: str, state: dict[str, Any]) -> str:
     """One line for a log: `progress: fuzzing PUT /client/{client_id}/client/; 412/2000 requests; ...`."""
-    where = " ".join(part for part in (state.get("status"), state["stage"], state["operation"]) if part)
+    status = state.get("status")
+    where = " ".join(
+        part for part in (status if status != "running" else None, state["stage"], state["operation"]) if part
+    )
     quota = state["quota_left"]
     parts = [
         f"{state['sent']}/{state['max_requests']} requests",

@@ -22,6 +22,10 @@ DEFAULT_RATE = 10.0
 DEFAULT_QUOTA_RESERVE = "20%"
 # Where the snapshot goes without --report-dir: a run that writes always leaves one, for `restore --from`.
 DEFAULT_SNAPSHOT_DIR = Path("reports") / "conformance"
+# With --targets: the combined report and each target's own, without --report-dir; and how many targets at once
+# (each is a process of its own, about 150 MB; the work is network-bound).
+DEFAULT_FLEET_DIR = Path("reports") / "fleet"
+DEFAULT_PARALLEL = 8
 
 
 class UsageError(Exception):
@@ -156,6 +160,25 @@ def parser() -> argparse.ArgumentParser:
         help=f"fail on response fields the contract does not describe (default: a warning) [{env_name('--strict')}]",
     )
     run.add_argument(
+        "--targets",
+        default=None,
+        metavar="FILE",
+        help="test a fleet: every target the YAML file names, concurrently, into one combined report "
+        f"(docs/qa/fleet.md) [{env_name('--targets')}]",
+    )
+    run.add_argument(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help=f"with --targets: only the K-th of N slices of the file's targets (CI matrices) [{env_name('--shard')}]",
+    )
+    run.add_argument(
+        "--parallel",
+        default=None,
+        metavar="N",
+        help=f"with --targets: targets tested at once (default {DEFAULT_PARALLEL}) [{env_name('--parallel')}]",
+    )
+    run.add_argument(
         "--progress",
         default=None,
         help="how to show progress: auto (live on a terminal, a plain line every few seconds elsewhere), live, "
@@ -216,6 +239,19 @@ def _value(namespace: argparse.Namespace, option: str, environ: dict[str, str]) 
     return environ.get(env_name(option)) or None
 
 
+def option_value(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -> str | None:
+    """The option as given, else its environment variable, else None."""
+    return _value(namespace, option, environ)
+
+
+def option_flag(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -> bool:
+    return _flag(namespace, option, environ)
+
+
+def integer(text: str | None, option: str, *, minimum: int) -> int | None:
+    return _integer(text, option, minimum=minimum)
+
+
 def _integer(text: str | None, option: str, *, minimum: int) -> int | None:
     if text is None:
         return None
@@ -269,6 +305,9 @@ def _quota_reserve(text: str | None) -> str:
 def settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None = None) -> Settings:
     """The run's settings from parsed options, falling back to environment variables."""
     environ = dict(os.environ if environ is None else environ)
+    for option in ("--shard", "--parallel"):
+        if getattr(namespace, option.removeprefix("--"), None) is not None or environ.get(env_name(option)):
+            raise UsageError(f"{option} goes with --targets (a fleet of servers)")
     base_url = _value(namespace, "--base-url", environ)
     main = _credentials(namespace, environ, "", "--client-id/--client-secret")
     token = _value(namespace, "--token", environ)

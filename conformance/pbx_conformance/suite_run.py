@@ -155,6 +155,7 @@ def _checks(
         raise KeyboardInterrupt
     if session.budget.stopped is not None:
         raise StopRun(session.budget.stopped)
+    tracker.enter("starting schemathesis")
     schema = schemathesis_engine.load(settings, session.base_url, seed, session.main, session.results, session.budget)
     if session.no_writes and not settings.no_writes:  # writes blocked by a failed snapshot (load() covers --no-writes)
         schema = schema.include(method="GET")
