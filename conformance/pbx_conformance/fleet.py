@@ -25,7 +25,6 @@ from types import FrameType
 from typing import IO, Any, TextIO
 
 from pbx_conformance import fleet_report, progress_display
-from pbx_conformance.exit_codes import COULD_NOT_RUN
 from pbx_conformance.targets import FleetSettings, TargetRun
 
 REASON_PREFIX = "pbx-conformance: could not run: "
@@ -169,6 +168,7 @@ def run_fleet(fleet: FleetSettings, out: TextIO | None = None, err: TextIO | Non
     started = time.monotonic()
     fleet.report_dir.mkdir(parents=True, exist_ok=True)
     names = [target.name for target in fleet.targets_file.targets]
+    in_file = [{"name": target.name, "base_url": target.base_url} for target in fleet.targets_file.targets]
     slice_text = f", shard {fleet.shard[0]}/{fleet.shard[1]}" if fleet.shard else ""
     if not fleet.quiet:
         print(
@@ -209,14 +209,15 @@ def run_fleet(fleet: FleetSettings, out: TextIO | None = None, err: TextIO | Non
     about = {
         "targets_file": str(fleet.targets_file.path),
         "targets_sha256": fleet.targets_file.sha256,
-        "targets_in_file": names,
+        "targets_in_file": in_file,
         "shard": {"index": fleet.shard[0], "count": fleet.shard[1]} if fleet.shard else None,
         "seed": fleet.seed,
         "duration": time.monotonic() - started,
     }
     for entry in ordered:
         entry["shard"] = fleet.shard[0] if fleet.shard else None
-    return conclude(fleet_report.document(ordered, fleet.report_dir, about), fleet.report_dir, fleet.quiet, out, err)
+    fleet_document = fleet_report.document(ordered, fleet.report_dir, about)
+    return fleet_report.publish(fleet_document, fleet.report_dir, fleet.quiet, out, err)
 
 
 def _finished_line(entry: dict[str, Any]) -> str:
@@ -226,22 +227,3 @@ def _finished_line(entry: dict[str, Any]) -> str:
     elif entry["failed_checks"]:
         said += f": {', '.join(entry['failed_checks'])}"
     return f"finished: {entry['name']}: {said}"
-
-
-def conclude(fleet: dict[str, Any], report_dir: Path, quiet: bool, out: TextIO, err: TextIO) -> int:
-    """Write the combined report, print the matrix (the verdict alone when quiet) and a line on stderr for each
-    target that could not be tested; the exit code."""
-    fleet_report.write(report_dir, fleet)
-    summary = fleet_report.console(fleet, report_dir)
-    print(summary.splitlines()[-1] if quiet else summary, file=out)
-    if not quiet:
-        print(
-            f"reports: {report_dir}/fleet.html, fleet.json, junit.xml; each target's own in "
-            f"{report_dir}/{fleet_report.TARGETS_FOLDER}/NAME/",
-            file=out,
-        )
-    for entry in fleet["targets"]:
-        if entry["status"] == fleet_report.NOT_TESTED_TEXT:
-            print(f"pbx-conformance: could not test target {entry['name']}: {entry['reason']}", file=err)
-    code: int = fleet["exit_code"]
-    return code if code in (0, 1) else COULD_NOT_RUN

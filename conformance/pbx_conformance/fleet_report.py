@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from xml.etree import ElementTree
 
 from pbx_conformance import spec
@@ -156,10 +156,11 @@ def verdict_line(fleet: dict[str, Any]) -> str:
     failing, untested, conforming = named(DOES_NOT_CONFORM_TEXT), named(NOT_TESTED_TEXT), named(CONFORMS_TEXT)
     parts = []
     if failing:
-        parts.append(f"{len(failing)} of {len(entries)} targets do not conform ({', '.join(failing)})")
+        does = "does" if len(failing) == 1 else "do"
+        parts.append(f"{len(failing)} of {len(entries)} targets {does} not conform ({', '.join(failing)})")
     if untested:
         parts.append(f"{len(untested)} could not be tested ({', '.join(untested)})")
-    parts.append(f"{len(conforming)} of {len(entries)} conform")
+    parts.append(f"{len(conforming)} of {len(entries)} {'conforms' if len(conforming) == 1 else 'conform'}")
     duration = fleet.get("duration")
     return f"{fleet['verdict'].upper()}: {'; '.join(parts)}" + (f"; {duration:.1f}s" if duration is not None else "")
 
@@ -277,3 +278,22 @@ def load(path: Path, which: str) -> dict[str, Any]:
 
 def is_fleet(path: Path) -> bool:
     return (path / FLEET_FILE).is_file()
+
+
+def publish(fleet: dict[str, Any], report_dir: Path, quiet: bool, out: TextIO, err: TextIO) -> int:
+    """Write the combined report, print the matrix (the verdict alone when quiet) and a line on stderr for each
+    target that could not be tested; the exit code."""
+    write(report_dir, fleet)
+    summary = console(fleet, report_dir)
+    print(summary.splitlines()[-1] if quiet else summary, file=out)
+    if not quiet:
+        print(
+            f"reports: {report_dir}/fleet.html, fleet.json, junit.xml; each target's own in "
+            f"{report_dir}/{TARGETS_FOLDER}/NAME/",
+            file=out,
+        )
+    for entry in fleet["targets"]:
+        if entry["status"] == NOT_TESTED_TEXT:
+            print(f"pbx-conformance: could not test target {entry['name']}: {entry['reason']}", file=err)
+    code: int = fleet["exit_code"]
+    return code if code in (0, 1) else COULD_NOT_RUN

@@ -215,6 +215,18 @@ def parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--markdown", default=None, metavar="FILE", help="also write the Markdown here")
     compare.add_argument("--html", default=None, metavar="FILE", help="write a self-contained HTML page here")
+    merge = commands.add_parser(
+        "merge",
+        help="combine the reports of a fleet's shards (run --targets FILE --shard K/N) into one",
+        description="Combine the report folders of the shards of one targets file into the combined report a "
+        "whole run would have written: exit 0 when every target conforms, 1 when one does not, 2 when one could "
+        "not be tested (a shard not given included) or the folders are not shards of one file.",
+    )
+    merge.add_argument("shards", metavar="DIR", nargs="+", help="a shard's --report-dir")
+    merge.add_argument(
+        "--report-dir", default=None, help=f"where the combined report goes (default {DEFAULT_FLEET_DIR})"
+    )
+    merge.add_argument("--quiet", action="store_true", help="print only the verdict")
     return root
 
 
