@@ -183,10 +183,11 @@ def as_html(compared: list[TargetComparison], old_name: str, new_name: str) -> s
                 "<table><tr><th>check</th><th>operation</th><th>what failed</th><th>OLD</th><th>NEW</th></tr>"
                 f"{body}</table>"
             )
+        cases = ("generated cases", c.old.get("generated_cases", 0), c.new.get("generated_cases", 0))
         cost = "".join(
             f"<tr><td title='{e(label)}'>{e(short_name(label))}</td><td>{old}</td><td>{new}</td>"
             f"<td>{e(_delta(old, new))}</td></tr>"
-            for label, old, new in c.cost()
+            for label, old, new in [*c.cost(), cases]
         )
         parts.append(
             "<h3>Request cost</h3><table><tr><th>operation</th><th>OLD</th><th>NEW</th><th>change</th></tr>"
@@ -195,7 +196,7 @@ def as_html(compared: list[TargetComparison], old_name: str, new_name: str) -> s
     title = e(verdict(compared))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>pbx-conformance compare: {title}</title>
-<style>{STYLE}</style></head><body>
+<style>{STYLE}td{{word-break:break-all}}</style></head><body>
 <h1>pbx-conformance compare: {title}</h1>
 {"".join(parts)}
 </body></html>

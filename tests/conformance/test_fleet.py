@@ -117,6 +117,7 @@ def test_a_fleet_with_a_fault_and_an_unreachable_target(capsys, usual_credential
         "-",
     ]
     assert "FAILED: 1 of 3 targets does not conform (faulty); 1 could not be tested (down); 1 of 3 conforms" in out
+    assert "finished: faulty: does not conform: content_type_conformance\n" in out  # not a terminal: plain lines
 
     # Each target's own report beside the combined one; none for the target that could not be reached.
     for name in ("clean", "faulty"):
@@ -293,8 +294,10 @@ def fleet_process(argv: list[str]) -> Iterator[subprocess.Popen[str]]:
             process.wait(30)
 
 
-def test_sigterm_stops_every_target_and_restores_each(usual_credentials, tmp_path: Path):
-    """SIGTERM to the fleet mid-run: each target stops at a safe point, puts back what it changed, and says so."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_sigterm_or_ctrl_c_stops_every_target_and_restores_each(usual_credentials, tmp_path: Path, stop):
+    """SIGTERM (or Ctrl-C's SIGINT) to the fleet mid-run: each target stops at a safe point, puts back what it
+    changed, and says so."""
     with (
         running_emulator(extra_args=["--latency", "20", "--quiet"]) as first,
         running_emulator(extra_args=["--latency", "20", "--quiet"]) as second,
@@ -316,7 +319,7 @@ def test_sigterm_stops_every_target_and_restores_each(usual_credentials, tmp_pat
                 time.sleep(0.1)
             assert all(path.is_file() for path in snapshots), "the targets never started writing"
             time.sleep(2)  # well into the writing checks
-            fleet.send_signal(signal.SIGTERM)
+            fleet.send_signal(stop)
             out, err = fleet.communicate(timeout=120)
         assert fleet.returncode == 2, out + err
         after = [clients_of(first), clients_of(second)]
@@ -328,3 +331,10 @@ def test_sigterm_stops_every_target_and_restores_each(usual_credentials, tmp_pat
         reason = "interrupted before the run finished; the client was restored"
         assert f"pbx-conformance: could not test target {name}: {reason}" in err
     assert json.loads((reports / "fleet.json").read_text())["verdict"] == "incomplete"
+
+
+def test_shard_and_parallel_go_with_targets(capsys):
+    for argv in (["--shard", "1/2"], ["--parallel", "4"]):
+        code, out, err = fleet_cli(capsys, *argv)
+        assert (code, out) == (2, "")
+        assert err == f"pbx-conformance: could not run: {argv[0]} goes with --targets (a fleet of servers)\n"
