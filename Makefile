@@ -13,7 +13,7 @@ SPEC    := openapi.yaml
 PYTHON_DEPS := $(VENV)/.installed
 NODE_DEPS   := node_modules/.installed
 
-.PHONY: help install lint lint-spec lint-python typecheck test test-tools bench
+.PHONY: help install lint lint-spec lint-python lint-imports typecheck test test-tools bench
 
 # Every target with a `## purpose` comment on its line, in this Makefile and mk/*.mk, in file order.
 help: ## list every target and what it does
@@ -31,16 +31,20 @@ $(NODE_DEPS): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-lint: lint-python lint-spec ## ruff on our Python; openapi-spec-validator, Spectral and Redocly on openapi.yaml
+lint: lint-python lint-imports lint-spec ## ruff, the architecture contracts, and the spec linters on openapi.yaml
 
 lint-python: $(PYTHON_DEPS) ## ruff check and ruff format --check over our Python
-	$(VENV)/bin/ruff check kit emulator conformance generator bench tests
-	$(VENV)/bin/ruff format --check kit emulator conformance generator bench tests
+	$(VENV)/bin/ruff check kit emulator conformance generator spec_tools bench docs_tool tests
+	$(VENV)/bin/ruff format --check kit emulator conformance generator spec_tools bench docs_tool tests
 
-# mypy --strict (pyproject.toml's [tool.mypy]) over every piece's package and the generator; each benchmark is a
-# script of its own (they share a file name, so one mypy run would see two modules called `bench`).
+# The layers and faces of pyproject.toml's [tool.importlinter]: what each piece may import.
+lint-imports: $(PYTHON_DEPS) ## import-linter: the kit imports no piece, pieces only each other's faces, no cycles
+	$(VENV)/bin/lint-imports --no-logo
+
+# mypy --strict (pyproject.toml's [tool.mypy]) over every piece's package, the generator's with its runtime; each
+# benchmark is a script of its own (they share a file name, so one mypy run would see two modules called `bench`).
 typecheck: $(PYTHON_DEPS) ## mypy --strict over every piece's package and each benchmark script
-	$(VENV)/bin/mypy kit/pbx_kit emulator/pbx_emulator conformance/pbx_conformance generator
+	$(VENV)/bin/mypy kit/pbx_kit emulator/pbx_emulator conformance/pbx_conformance generator/pbx_generator spec_tools/pbx_spec docs_tool/pbx_docs
 	for script in bench/*/*.py; do $(VENV)/bin/mypy "$$script" || exit 1; done
 
 # Zero errors and zero warnings: Spectral's --fail-severity=warn; Redocly's recommended-strict (redocly.yaml) makes

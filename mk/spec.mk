@@ -24,12 +24,13 @@ check-breaking: $(PYTHON_DEPS) ## fail on a change since released/ that breaks a
 
 release: $(PYTHON_DEPS) ## set the SDK version, write CHANGELOG.md and released/, regenerate
 	$(VENV)/bin/pbx-spec release --root $(RELEASE_ROOT)
-	$(PY) generator/generate.py
+	$(VENV)/bin/pbx-generate --spec $(RELEASE_ROOT)/openapi.yaml --sdk-version $(RELEASE_ROOT)/generator/sdk-version \
+	  --output $(RELEASE_ROOT)/generated
 
 # The wheel and the sdist of pbx-api, built from generated/ (its own pyproject.toml) with the pinned setuptools.
 sdk-dist: $(SDK_WHEELHOUSE_STAMP) ## build the pbx-api wheel and sdist into build/sdk-dist
 	rm -rf $(SDK_DIST)
-	$(PY) -m pbx_kit.spec_diff.sdk_dist $(SDK_DIST) --find-links $(SDK_WHEELHOUSE)
+	$(PY) -m pbx_spec.sdk_dist $(SDK_DIST) --find-links $(SDK_WHEELHOUSE)
 
 # httpx and attrs and what they need, at requirements.txt's pins, and the build backend at pyproject.toml's pin:
 # the wheel test builds and installs from here with --no-index, so it runs offline.

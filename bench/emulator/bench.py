@@ -24,18 +24,9 @@ from pathlib import Path
 
 import httpx
 
-from pbx_emulator.testing import free_port
+from pbx_emulator.testing import demo_identities, free_port
 from pbx_emulator.throwaway_postgres import throwaway_postgres
-from pbx_kit.contract import (
-    ME,
-    ROOT,
-    SERVED_SPEC_NAME,
-    api_base_path,
-    demo_identities,
-    load_document,
-    spec_path,
-    token_url,
-)
+from pbx_kit.contract import ME, ROOT, SERVED_SPEC_NAME, api_base_path, load_document, spec_path, token_url
 
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = 32

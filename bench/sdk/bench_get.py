@@ -23,8 +23,8 @@ from collections.abc import Callable
 import httpx
 
 import pbx_api
-from pbx_emulator.testing import running_emulator
-from pbx_kit.contract import demo_identities, load_document, token_path
+from pbx_emulator.testing import demo_identities, running_emulator
+from pbx_kit.contract import load_document, token_path
 
 DEMO = demo_identities().main
 GOAL = 1.2

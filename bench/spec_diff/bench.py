@@ -15,9 +15,9 @@ from pathlib import Path
 import yaml
 
 from pbx_kit.contract import DEFAULT_SPEC_PATH
-from pbx_kit.spec_diff import sdk_surface
-from pbx_kit.spec_diff.revisions import parse_revision
-from pbx_kit.spec_diff.rules import compare_documents
+from pbx_spec.diff import sdk_surface
+from pbx_spec.diff.revisions import parse_revision
+from pbx_spec.diff.rules import compare_documents
 
 GOAL_SECONDS = 10.0
 

@@ -455,7 +455,7 @@ def oversized_or_non_json_body_changes_nothing(session: TargetSession, operation
     name = _first_free_text()
     read = spec.read_of(operation)
     before = session.client(read)
-    # Far over the contract's limit (`x-max-body-bytes`): 16 times it, 1 MiB for 64 KiB.
+    # Far over the contract's limit (`x-max-body-bytes`): 16 times it.
     oversized = 16 * contract.max_body_bytes()
     for what, expected, content, content_type in (
         (f"a {_size(oversized)} body", 413, json.dumps({name: "x" * oversized}).encode(), "application/json"),
@@ -471,7 +471,7 @@ def oversized_or_non_json_body_changes_nothing(session: TargetSession, operation
 
 
 def _size(count: int) -> str:
-    """`1 MiB`, `64 KiB` or `1000 bytes`: a byte count as a message says it."""
+    """`1 MiB`, `512 KiB` or `1000 bytes`: a byte count as a message says it."""
     for unit, size in (("MiB", 1 << 20), ("KiB", 1 << 10)):
         if count % size == 0:
             return f"{count // size} {unit}"

@@ -10,18 +10,18 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from pbx_conformance.settings import Credentials, Settings
-from pbx_emulator.testing import running_emulator
-from pbx_kit import contract
+from pbx_emulator.testing import demo_identities, running_emulator
+from pbx_kit.seed import DemoApplication
 
 
-def _credentials(application: contract.DemoApplication) -> Credentials:
+def _credentials(application: DemoApplication) -> Credentials:
     return Credentials(application.app_id, application.app_secret)
 
 
-# The default seed's demo applications, as pbx_kit.contract reads them from the emulator's seed.
-DEMO = _credentials(contract.demo_identities().main)
-DEMO_OTHER = _credentials(contract.demo_identities().other)
-DEMO_READONLY = _credentials(contract.demo_identities().readonly)
+# The default seed's demo applications, as the emulator's face reads them from its bundled seed.
+DEMO = _credentials(demo_identities().main)
+DEMO_OTHER = _credentials(demo_identities().other)
+DEMO_READONLY = _credentials(demo_identities().readonly)
 
 
 @contextlib.contextmanager

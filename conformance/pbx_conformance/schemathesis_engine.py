@@ -24,12 +24,12 @@ from schemathesis.hooks import HookContext
 from schemathesis.openapi.checks import JsonSchemaError
 from schemathesis.schemas import BaseSchema
 
-from pbx_conformance import exchange, registry, spec
+from pbx_conformance import exchange, registry, schemathesis_hooks, spec
 from pbx_conformance.budget import Budget, StopRun
 from pbx_conformance.oauth import TokenSource, refresh_after, schemathesis_provider
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.settings import PHASES, Settings
-from pbx_kit import contract, schemathesis_hooks
+from pbx_kit import contract
 
 
 def unrunnable_checks() -> dict[str, str]:

@@ -16,7 +16,14 @@ from starlette.routing import BaseRoute, Route
 
 from pbx_emulator import explorer
 from pbx_emulator.auth import TokenIssuer
-from pbx_emulator.defaults import MAX_TOKENS_PER_APPLICATION, MEMORY, RATE_LIMIT, TOKEN_FAILURE_LIMIT, TOKEN_LIFETIME
+from pbx_emulator.defaults import (
+    MAX_TOKENS_PER_APPLICATION,
+    MEMORY,
+    RATE_LIMIT,
+    SEED_PATH,
+    TOKEN_FAILURE_LIMIT,
+    TOKEN_LIFETIME,
+)
 from pbx_emulator.errors import (
     EXCEPTION_HANDLERS,
     JSON,
@@ -37,7 +44,8 @@ from pbx_emulator.middleware import (
     WrongContentTypeMiddleware,
 )
 from pbx_emulator.rate_limit import FailedTokenRequests, RateLimited, RateLimiter
-from pbx_emulator.store import RATE, TOKEN_FAILURES, Store, open_store
+from pbx_emulator.store import RATE, TOKEN_FAILURES, Store
+from pbx_emulator.stores import open_store
 from pbx_emulator.validation import check_charset, check_update, parse_body, valid_fields
 from pbx_kit.contract import (
     ME,
@@ -267,7 +275,7 @@ def create_app(
     """The emulator of the contract at `spec_path` (None: the default one), on the store `db_path` names: a SQLite
     file or `:memory:`, or a PostgreSQL URL (a store several workers share). `latency_ms` delays every answer."""
     active = Faults(faults)  # an unknown fault is refused before the store is opened
-    store = open_store(db_path, load_seed(seed_path, spec_path))
+    store = open_store(db_path, load_seed(seed_path or SEED_PATH, spec_path))
     try:
         issuer = TokenIssuer(
             store.application,

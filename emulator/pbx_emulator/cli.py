@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING
 from pbx_emulator import defaults
 from pbx_emulator.faults import FAULTS
 
-LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
-
 if TYPE_CHECKING:
     import uvicorn
     from starlette.applications import Starlette
@@ -196,7 +194,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
             file=sys.stderr,
         )
         return 2
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+    logging.basicConfig(level=logging.INFO, format=defaults.LOG_FORMAT, stream=sys.stderr)
     print(f"pbx-emulator starting (seed {args.seed or 'the bundled demo seed'}, store {describe(args.db)})", flush=True)
     # Loaded after the signal handlers and after argument errors, which need none of it.
     import uvicorn
@@ -283,7 +281,8 @@ def serve_with_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutd
 def tenant(args: argparse.Namespace) -> int:
     """`pbx-emulator tenant add|reset|remove`: one line and exit status 2 when it cannot be done."""
     from pbx_emulator import tenants
-    from pbx_emulator.store import StoreError, open_store
+    from pbx_emulator.store import StoreError
+    from pbx_emulator.stores import open_store
     from pbx_kit.seed import SeedError, load_seed
 
     if args.db == defaults.MEMORY:
@@ -293,7 +292,7 @@ def tenant(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        store = open_store(args.db, load_seed(getattr(args, "seed", None)))
+        store = open_store(args.db, load_seed(getattr(args, "seed", None) or defaults.SEED_PATH))
         try:
             if args.tenant_command == "add":
                 entry = tenants.add(store, args.name)
@@ -324,7 +323,7 @@ BANNER_APPLICATIONS = 20
 def banner(
     app: Starlette, host: str, port: int, faults: Sequence[str], workers: int = 1, latency_ms: int = 0
 ) -> str:
-    from pbx_kit.contract import demo_applications
+    from pbx_kit.seed import demo_applications
 
     emulator = app.state.emulator
     origin = f"http://{host}:{port}"
@@ -332,7 +331,7 @@ def banner(
     lines += [f"  {name + ':':<13} {origin}{path}" for name, path in app.state.paths.items()]
     # Secrets are printed only for the bundled seed's demo applications, which the README publishes anyway;
     # any other application (another seed, or a store seeded from one) is named by its App ID alone.
-    demo = {(known.app_id, known.app_secret) for known in demo_applications()}
+    demo = {(known.app_id, known.app_secret) for known in demo_applications(defaults.SEED_PATH)}
     applications = emulator.store.applications()
     if all((application.app_id, application.app_secret) in demo for application in applications):
         lines.append("  demo credentials (App ID / App Secret, access level, client):")

@@ -1,8 +1,11 @@
 """The emulator's bounds and their defaults, in one place: the modules that enforce them and `--help` read them.
 
-This module imports nothing, so the command line can install its signal handlers and show its help before the
-rest of the emulator (uvicorn, Starlette, the contract) is loaded.
+This module imports nothing but the standard library, so the command line can install its signal handlers and
+show its help before the rest of the emulator (uvicorn, Starlette, the contract) is loaded.
 """
+
+from importlib.resources import files
+from pathlib import Path
 
 # API calls per client per hour (the contract's X-RateLimit-*); high enough never to disturb tests.
 RATE_LIMIT = 1_000_000
@@ -18,3 +21,7 @@ REQUEST_TIMEOUT = 10
 MAX_CONNECTIONS_PER_ADDRESS = 100
 TOKEN_LIFETIME = 3600
 MEMORY = ":memory:"  # the SQLite store in memory
+LOG_FORMAT = "%(asctime)s %(name)s %(message)s"
+# The bundled demo seed (package data): a new store starts with its clients and applications, and its demo
+# applications are the identities of `make conformance` and of the examples.
+SEED_PATH = Path(str(files("pbx_emulator") / "seed.yaml"))

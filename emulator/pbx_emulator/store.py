@@ -10,7 +10,7 @@ Two stores hold the same state behind one face (`Store`):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 from urllib.parse import urlsplit, urlunsplit
@@ -102,14 +102,3 @@ def describe(db: str | Path) -> str:
     user_info, _, host = parts.netloc.rpartition("@")
     user = user_info.partition(":")[0]
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
-
-
-def open_store(db: str | Path, seed: Iterable[SeedClient]) -> Store:
-    """The store `db` names (a PostgreSQL URL, else a SQLite file or `:memory:`), created and seeded if new."""
-    if is_postgres(db):
-        from pbx_emulator.postgres_store import PostgresStore  # psycopg is loaded only for a PostgreSQL store
-
-        return PostgresStore(str(db), seed)
-    from pbx_emulator.sqlite_store import SqliteStore
-
-    return SqliteStore(db, seed)

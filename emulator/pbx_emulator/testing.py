@@ -26,10 +26,24 @@ from typing import Any
 import httpx
 import yaml
 
-from pbx_kit.contract import DEFAULT_SEED_PATH, SERVED_SPEC_NAME, api_base_path, demo_application, demo_identities
+from pbx_emulator.defaults import SEED_PATH
+from pbx_kit import seed as seed_file_parser
+from pbx_kit.contract import SERVED_SPEC_NAME, api_base_path
 from pbx_kit.contract import token_url as contract_token_url
 
 STARTUP_TIMEOUT = 30.0
+
+
+def demo_applications(seed_path: Path = SEED_PATH) -> tuple[seed_file_parser.DemoApplication, ...]:
+    """The applications of the bundled demo seed (or of the seed named), as `pbx_kit.seed` reads them."""
+    return seed_file_parser.demo_applications(seed_path)
+
+
+def demo_identities(seed_path: Path = SEED_PATH) -> seed_file_parser.DemoIdentities:
+    """The three identities a conformance run against this emulator uses: the demo seed's, unless another is named."""
+    return seed_file_parser.demo_identities(seed_path)
+
+
 STOP_TIMEOUT = 10.0
 
 
@@ -39,7 +53,7 @@ class RunningEmulator:
     process: subprocess.Popen[bytes]
     log_path: Path
     db_path: str
-    seed_path: Path = DEFAULT_SEED_PATH
+    seed_path: Path = SEED_PATH
 
     @property
     def api_url(self) -> str:
@@ -52,9 +66,9 @@ class RunningEmulator:
     def token(self, app_id: str | None = None, app_secret: str | None = None) -> str:
         """A fresh access token for the application: by default the seed's main demo application, and the
         App Secret the seed gives the App ID."""
-        app_id = app_id or demo_identities(self.seed_path).main.app_id
+        app_id = app_id or seed_file_parser.demo_identities(self.seed_path).main.app_id
         if app_secret is None:
-            app_secret = demo_application(app_id, self.seed_path).app_secret
+            app_secret = seed_file_parser.demo_application(app_id, self.seed_path).app_secret
         response = httpx.post(
             self.token_url,
             data={"grant_type": "client_credentials", "client_id": app_id, "client_secret": app_secret},
@@ -169,7 +183,7 @@ def running_emulator(
                     start_new_session=True,  # its own process group: its workers are stopped (or killed) with it
                 )
             url, db = f"http://127.0.0.1:{port}", str(db_path or ":memory:")
-            server = RunningEmulator(url, process, log_path, db, Path(seed or DEFAULT_SEED_PATH))
+            server = RunningEmulator(url, process, log_path, db, Path(seed or SEED_PATH))
             try:
                 if _wait_until_answering(server):
                     break

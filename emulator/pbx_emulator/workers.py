@@ -18,8 +18,8 @@ import uvicorn
 from starlette.applications import Starlette
 from uvicorn.supervisors import Multiprocess
 
-from pbx_emulator.cli import LOG_FORMAT
 from pbx_emulator.connections import guarded_protocol
+from pbx_emulator.defaults import LOG_FORMAT
 
 
 def configure_logging() -> None:

@@ -1,5 +1,5 @@
 # The SDK's hand-written runtime, copied into pbx_api unchanged by `make generate`: edit
-# generator/runtime/_auth.py, not the copy in generated/pbx_api.
+# generator/pbx_generator/runtime/_auth.py, not the copy in generated/pbx_api.
 """OAuth 2.0 client credentials (RFC 6749 section 4.4) as an `httpx.Auth`."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 # The SDK's hand-written runtime, copied into pbx_api unchanged by `make generate`: edit
-# generator/runtime/_reading.py, not the copy in generated/pbx_api.
+# generator/pbx_generator/runtime/_reading.py, not the copy in generated/pbx_api.
 """Reading answers: tolerant of what may grow, strict where it matters.
 
 The generated models keep unknown fields (`additional_properties`) and, for the resource, unknown enum values as

@@ -1,5 +1,5 @@
 # The SDK's hand-written runtime, copied into pbx_api unchanged by `make generate`: edit
-# generator/runtime/_retry.py, not the copy in generated/pbx_api.
+# generator/pbx_generator/runtime/_retry.py, not the copy in generated/pbx_api.
 """Retries and the per-call deadline: the policy (`Retry`) and the httpx transports that apply it.
 
 The transports sit below httpx's auth and redirect handling, so the token request, a resent request after a 401

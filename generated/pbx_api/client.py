@@ -1,5 +1,5 @@
 # The SDK's hand-written runtime, copied into pbx_api unchanged by `make generate`: edit
-# generator/runtime/client.py, not the copy in generated/pbx_api.
+# generator/pbx_generator/runtime/client.py, not the copy in generated/pbx_api.
 """The connection to the API: base URL, OAuth 2.0 client credentials, timeout and retries, over httpx.
 
 `AuthenticatedClient` holds one `httpx.Client` and one `httpx.AsyncClient` (each made on first use), both with

@@ -1,5 +1,5 @@
 # The SDK's hand-written runtime, copied into pbx_api unchanged by `make generate`: edit
-# generator/runtime/errors.py, not the copy in generated/pbx_api.
+# generator/pbx_generator/runtime/errors.py, not the copy in generated/pbx_api.
 """What the SDK raises: one class per documented failure, each carrying the parsed error body.
 
     PbxError

@@ -1,9 +1,9 @@
-"""The contract's facts, each read once from openapi.yaml (and the emulator's default seed), for every piece to ask.
+"""The contract's facts, each read once from openapi.yaml, for every piece to ask.
 
 The emulator, the conformance suite, the generator and the tests read the API's shape from here instead of
 restating it: the base path and the token endpoint, the schemas and their one validator stack (jsonschema-rs,
 with the contract's named formats and OpenAPI's integer ranges), the field lists, the error messages the
-document's examples give, and the demo applications of the default seed.
+document's examples give.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SPEC_PATH = ROOT / "openapi.yaml"
-# The emulator's bundled seed: its demo applications are the identities of `make conformance` and the examples.
-DEFAULT_SEED_PATH = ROOT / "emulator" / "pbx_emulator" / "seed.yaml"
+# The overlays and overlays/variants.yaml, which make the contract's variants (the SDK's input).
+DEFAULT_OVERLAYS_PATH = ROOT / "overlays"
 # The name local `$ref`s resolve against when a schema is taken out of the document.
 DOCUMENT_URI = "urn:pbx:openapi"
 # Where a server serves its own copy of the contract, relative to the API's base URL: `tokenUrl` resolves
@@ -42,6 +42,11 @@ __all__ = ["resolve"]  # re-exported: `contract.resolve` is `pbx_kit.document.re
 def spec_path() -> Path:
     """The contract's file: `PBX_SPEC` if set, else the repository's openapi.yaml."""
     return Path(os.environ.get("PBX_SPEC", DEFAULT_SPEC_PATH))
+
+
+def overlays_path() -> Path:
+    """The folder of the contract's overlays and their variants.yaml: the repository's overlays/."""
+    return DEFAULT_OVERLAYS_PATH
 
 
 @cache
@@ -368,61 +373,3 @@ def example_value(name: str, path: Path | None = None) -> Any:
 def error_message(example_name: str, path: Path | None = None) -> str:
     """The `message` of an error example (`ClientNotFound` -> "Client not found."): the words servers answer."""
     return str(example_value(example_name, path)["message"])
-
-
-# --- the default seed's demo applications ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DemoApplication:
-    """An application of the default seed: its App ID and App Secret, access level and client."""
-
-    app_id: str
-    app_secret: str
-    access_level: str
-    client_id: int
-    blocked: bool
-
-
-@dataclass(frozen=True)
-class DemoIdentities:
-    """The three identities a conformance run uses, as the default seed provides them.
-
-    main: an "All" application; readonly: a "Call API" application of the same client; other: an "All"
-    application of another client. None of them belongs to a blocked client.
-    """
-
-    main: DemoApplication
-    readonly: DemoApplication
-    other: DemoApplication
-
-
-@cache
-def demo_applications(seed_path: Path | None = None) -> tuple[DemoApplication, ...]:
-    """Every application of the seed (the bundled default seed unless another is named), in the seed's order,
-    as the one seed parser (`pbx_kit.seed`) reads and checks it."""
-    from pbx_kit.seed import load_seed  # pbx_kit.seed reads the contract's facts from this module
-
-    return tuple(
-        DemoApplication(app.app_id, app.app_secret, app.access_level, app.client_id, entry.blocked)
-        for entry in load_seed(seed_path)
-        for app in entry.applications
-    )
-
-
-def demo_application(app_id: str, seed_path: Path | None = None) -> DemoApplication:
-    """The seed's application with this App ID."""
-    for application in demo_applications(seed_path):
-        if application.app_id == app_id:
-            return application
-    raise KeyError(f"the seed has no application {app_id!r}")
-
-
-@cache
-def demo_identities(seed_path: Path | None = None) -> DemoIdentities:
-    """The seed's first usable client's "All" and "Call API" applications, and an "All" one of another client."""
-    usable = [app for app in demo_applications(seed_path) if not app.blocked]
-    main = next(app for app in usable if app.access_level == "All")
-    readonly = next(app for app in usable if app.client_id == main.client_id and app.access_level == "Call API")
-    other = next(app for app in usable if app.client_id != main.client_id and app.access_level == "All")
-    return DemoIdentities(main=main, readonly=readonly, other=other)

@@ -33,9 +33,6 @@ from pbx_kit.document import DocumentError, fresh_copy, read_document
 ALLOW_NO_MATCH = "x-allow-no-match"
 """Action extension: the action may match nothing (it is then skipped instead of failing)."""
 
-VARIANTS_FILE = "variants.yaml"
-"""The file in an overlay folder that names each variant and the overlays that make it, in order."""
-
 _SCHEMAS = Path(__file__).resolve().parent / "overlay_schemas"
 _SCHEMA_BY_VERSION = {"1.0": _SCHEMAS / "v1.0" / "schema.yaml", "1.1": _SCHEMAS / "v1.1" / "schema.yaml"}
 _JSONPATH = jsonpath.JSONPathEnvironment(strict=True)
@@ -234,7 +231,7 @@ def _kind(value: Any) -> str:
     return f"a {type(value).__name__} value"
 
 
-def load_document(path: Path | str) -> Any:
+def read_input(path: Path | str) -> Any:
     """A document an overlay works on (a spec, a variants list); OverlayError naming the file if it cannot be read."""
     try:
         return read_document(path)
@@ -242,26 +239,10 @@ def load_document(path: Path | str) -> Any:
         raise OverlayError(str(error)) from error
 
 
-# Variants: which overlays, in which order
-
-
-def variant_overlays(folder: Path | str, variant: str) -> list[Path]:
-    """The overlay files that make `variant`, in the order `variants.yaml` states."""
-    folder = Path(folder)
-    listing = load_document(folder / VARIANTS_FILE)
-    if not isinstance(listing, dict) or not isinstance(listing.get(variant), dict):
-        known = ", ".join(sorted(listing)) if isinstance(listing, dict) else "none"
-        raise OverlayError(f"{folder / VARIANTS_FILE}: no variant {variant!r} (known: {known})")
-    names = listing[variant].get("overlays")
-    if not isinstance(names, list) or not all(isinstance(n, str) and n.endswith(".overlay.yaml") for n in names):
-        raise OverlayError(f"{folder / VARIANTS_FILE}: {variant}.overlays must list *.overlay.yaml file names")
-    return [folder / name for name in names]
-
-
 def apply_files(spec: Path | str, overlay_paths: Sequence[Path | str], root: Path | None = None) -> Any:
     """Apply overlay files to a spec file; overlays are named relative to `root` in errors."""
     overlays = [load_overlay(path, _display(Path(path), root)) for path in overlay_paths]
-    return apply_overlays(load_document(spec), overlays)
+    return apply_overlays(read_input(spec), overlays)
 
 
 def inputs_sha256(spec: Path | str, overlay_paths: Sequence[Path | str]) -> str:

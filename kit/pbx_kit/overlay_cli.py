@@ -1,8 +1,9 @@
 """`pbx-overlay`: apply OpenAPI Overlay documents to a spec.
 
 pbx-overlay apply openapi.yaml overlays/a.overlay.yaml overlays/b.overlay.yaml -o out.yaml
-pbx-overlay variant sdk -o out.yaml        # the overlays overlays/variants.yaml lists for `sdk`, in order
-pbx-overlay hash sdk                       # sha256 of openapi.yaml and those overlays
+pbx-overlay variant sdk -o out.yaml        # the variant `sdk` as overlays/variants.yaml makes it: its steps
+                                           # and overlays, in order (what the SDK is generated from)
+pbx-overlay hash sdk                       # sha256 of openapi.yaml and the variant's overlays
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pbx_kit.document import dump_document
-from pbx_kit.overlay import OverlayError, apply_files, inputs_sha256, variant_overlays
+from pbx_kit.overlay import OverlayError, apply_files, inputs_sha256
+from pbx_kit.variants import variant_file_document, variant_overlays
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -21,11 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "apply":
             return _write(dump_document(apply_files(args.spec, args.overlays, Path.cwd())), args.output)
-        overlays = variant_overlays(args.overlays_dir, args.variant)
         if args.command == "hash":
-            print(inputs_sha256(args.spec, overlays))
+            print(inputs_sha256(args.spec, variant_overlays(args.overlays_dir, args.variant)))
             return 0
-        return _write(dump_document(apply_files(args.spec, overlays, Path.cwd())), args.output)
+        return _write(dump_document(variant_file_document(args.spec, args.overlays_dir, args.variant)), args.output)
     except OverlayError as error:
         print(f"pbx-overlay: {error}", file=sys.stderr)
         return 1
@@ -54,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     apply.add_argument("-o", "--output", help="where to write the result (default: standard output)")
 
     for name, help_text in (
-        ("variant", "apply the overlays a variant lists in variants.yaml"),
+        ("variant", "make a variant as variants.yaml states it: its steps and overlays, in order"),
         ("hash", "print the sha256 of the spec and a variant's overlays"),
     ):
         command = commands.add_parser(name, help=help_text)

@@ -2,9 +2,9 @@
 
 The samples are generated from the contract and the SDK's naming, never written by hand: the URL from `servers`
 (and the token URL from the security scheme), the path parameters and the body from the document's first examples,
-the Python method from the operationId as openapi-python-client names it (`getClient` -> `get_client`) and the body
-model from the request body's schema (with generator/config.yaml's class overrides). A renamed operation, a new
-example or a new operation changes the samples on the next `make docs`. Both kinds read the same environment:
+the Python method and its keyword arguments as the generated SDK names them (pbx_kit.sdk_names: `getClient` ->
+`get_client`, `type` -> `type_`). A renamed operation, a new example or a new operation changes the samples on the
+next `make docs`. Both kinds read the same environment:
 
     PBX_URL         the provider's host, such as https://pbx.example.com (the server's default when unset)
     PBX_APP_ID      the application's App ID
@@ -13,7 +13,7 @@ example or a new operation changes the samples on the next `make docs`. Both kin
 The page is Redoc (the npm package `redoc`, pinned in package.json) with its standalone bundle and the document
 inlined into one HTML file: it loads nothing from the network (no CDN, no web fonts), so it opens from disk.
 
-    python -m pbx_kit.reference build/docs   # write build/docs/openapi.yaml and build/docs/index.html (make docs)
+    python -m pbx_kit.reference build/docs/api  # write openapi.yaml and index.html there (make docs)
 """
 
 from __future__ import annotations
@@ -22,18 +22,17 @@ import json
 import shlex
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from openapi_python_client.strings import ClassName, PythonIdentifier
 
-from pbx_kit.contract import HTTP_METHODS, ROOT, default_server_url, deref, load_document, token_path
+from pbx_kit.contract import ROOT, Operation, default_server_url, load_document, operations_of, token_path
+from pbx_kit.document import resolve
 from pbx_kit.provenance import with_provenance_rendered
+from pbx_kit.sdk_names import argument_name, method_name
 
-GENERATOR_CONFIG = ROOT / "generator" / "config.yaml"
 REDOC_BUNDLE = ROOT / "node_modules" / "redoc" / "bundles" / "redoc.standalone.js"
 # Redoc's sidebar credit shows Redocly's logo from Redocly's CDN; the page must load nothing from the network, so
 # the image is an empty inline SVG instead (the credit's words and link stay).
@@ -51,59 +50,44 @@ SDK_CLIENT = "PbxClient"
 SAMPLES = "x-codeSamples"
 
 
-@dataclass(frozen=True)
-class Operation:
-    method: str
-    path: str
-    node: Mapping[str, Any]
-    parameters: tuple[Mapping[str, Any], ...]
-
-
-def operations(document: Mapping[str, Any]) -> list[Operation]:
-    found = []
-    for path, item in document["paths"].items():
-        shared = [deref(parameter) for parameter in item.get("parameters", [])]
-        for method in HTTP_METHODS:
-            if method in item:
-                node = item[method]
-                own = [deref(parameter) for parameter in node.get("parameters", [])]
-                found.append(Operation(method, path, node, tuple(shared + own)))
-    return found
-
-
 def host_and_base_path(document: Mapping[str, Any]) -> tuple[str, str]:
     """The default host (`https://pbx.example.com`) and the API's base path (`/api/ver1.0`) from `servers`."""
     parts = urlsplit(default_server_url(document["servers"][0]))
     return f"{parts.scheme}://{parts.netloc}", parts.path.rstrip("/")
 
 
-def first_example(node: Mapping[str, Any]) -> Any:
+def followed(document: Mapping[str, Any], node: Any) -> Any:
+    """`node` with its `$ref`s followed in `document` until a node without one."""
+    while isinstance(node, Mapping) and "$ref" in node:
+        node = resolve(document, node["$ref"])
+    return node
+
+
+def first_example(document: Mapping[str, Any], node: Mapping[str, Any]) -> Any:
     """The value of a parameter's or media type's first example."""
     if "example" in node:
         return node["example"]
-    example = deref(next(iter(node["examples"].values())))
+    example = followed(document, next(iter(node["examples"].values())))
     return example["value"]
 
 
-def path_arguments(operation: Operation) -> dict[str, Any]:
+def path_arguments(document: Mapping[str, Any], operation: Operation) -> dict[str, Any]:
+    """Each path parameter's first example, by name (the path item's parameters, then the operation's own)."""
+    parameters = [
+        followed(document, parameter)
+        for parameter in [*operation.path_item.get("parameters", []), *operation.node.get("parameters", [])]
+    ]
     return {
-        parameter["name"]: first_example(parameter) for parameter in operation.parameters if parameter["in"] == "path"
+        parameter["name"]: first_example(document, parameter) for parameter in parameters if parameter["in"] == "path"
     }
 
 
-def json_body(operation: Operation) -> tuple[str, Any] | None:
-    """The request body's schema name and first example, or None for an operation without a JSON body."""
+def request_example(document: Mapping[str, Any], operation: Operation) -> Any:
+    """The JSON request body's first example, or None for an operation without a JSON body."""
     if "requestBody" not in operation.node:
         return None
-    media = deref(operation.node["requestBody"])["content"].get("application/json")
-    if media is None:
-        return None
-    return str(media["schema"]["$ref"]).rsplit("/", 1)[-1], first_example(media)
-
-
-def needs_token(operation: Operation) -> bool:
-    """Whether the operation is called with a token: all but the token endpoint itself (`security: []`)."""
-    return operation.node.get("security") != []
+    media = followed(document, operation.node["requestBody"])["content"].get("application/json")
+    return None if media is None else first_example(document, media)
 
 
 TOKEN_FORM = '-d grant_type=client_credentials -d client_id="$PBX_APP_ID" -d client_secret="$PBX_APP_SECRET"'
@@ -111,11 +95,11 @@ TOKEN_FORM = '-d grant_type=client_credentials -d client_id="$PBX_APP_ID" -d cli
 
 def curl_sample(document: Mapping[str, Any], operation: Operation) -> str:
     host, base = host_and_base_path(document)
-    if not needs_token(operation):
+    if not operation.needs_token(document):
         return f'PBX_URL=${{PBX_URL:-{host}}}\ncurl -sS --fail-with-body "$PBX_URL{token_path()}" \\\n  {TOKEN_FORM}\n'
 
     path = operation.path
-    for name, value in path_arguments(operation).items():
+    for name, value in path_arguments(document, operation).items():
         path = path.replace("{" + name + "}", str(value))
     lines = [
         f"PBX_URL=${{PBX_URL:-{host}}}",
@@ -125,37 +109,34 @@ def curl_sample(document: Mapping[str, Any], operation: Operation) -> str:
     ]
     call = f'curl -sS --fail-with-body -X {operation.method.upper()} "$PBX_URL{base}{path}" \\\n'
     call += '  -H "Authorization: Bearer $TOKEN"'
-    body = json_body(operation)
+    body = request_example(document, operation)
     if body is not None:
-        call += " -H 'Content-Type: application/json' \\\n  -d " + shlex.quote(json.dumps(body[1]))
+        call += " -H 'Content-Type: application/json' \\\n  -d " + shlex.quote(json.dumps(body))
     return "\n".join([*lines, call]) + "\n"
 
 
 def python_sample(document: Mapping[str, Any], operation: Operation) -> str:
+    """The call with pbx_api: the body's fields as keyword arguments, as the SDK's update methods take them."""
     host, base = host_and_base_path(document)
-    if not needs_token(operation):
+    if not operation.needs_token(document):
         return python_token_sample(host)
-    method = PythonIdentifier(str(operation.node["operationId"]), prefix="")
-    arguments = [literal(value) for value in path_arguments(operation).values()]
-    imports = ["import json", "import os", "", f"import {SDK_PACKAGE}"]
-    body = json_body(operation)
+    arguments = [literal(value) for value in path_arguments(document, operation).values()]
+    body = request_example(document, operation)
     if body is not None:
-        model = model_class(body[0])
-        imports.append(f"from {SDK_PACKAGE}.models import {model}")
-        fields = ", ".join(
-            f"{PythonIdentifier(name, prefix='field_')}={literal(value)}" for name, value in body[1].items()
-        )
-        arguments.append(f"body={model}({fields})")
+        arguments += [f"{argument_name(name)}={literal(value)}" for name, value in body.items()]
     return (
         "\n".join(
             [
-                *imports,
+                "import json",
+                "import os",
+                "",
+                f"import {SDK_PACKAGE}",
                 "",
                 f'base_url = os.environ.get("PBX_URL", {literal(host)}) + {literal(base)}',
                 f"with {SDK_PACKAGE}.{SDK_CLIENT}.from_credentials(",
                 '    base_url=base_url, app_id=os.environ["PBX_APP_ID"], app_secret=os.environ["PBX_APP_SECRET"]',
                 ") as pbx:",
-                f"    answer = pbx.{method}({', '.join(arguments)})",
+                f"    answer = pbx.{method_name(operation.operation_id)}({', '.join(arguments)})",
                 "print(json.dumps(answer.to_dict(), indent=2))",
             ]
         )
@@ -195,16 +176,9 @@ def literal(value: Any) -> str:
     return repr(value)
 
 
-def model_class(schema_name: str) -> str:
-    """The SDK's class for a schema: generator/config.yaml's override, else openapi-python-client's own name."""
-    config = yaml.safe_load(GENERATOR_CONFIG.read_text(encoding="utf-8")) or {}
-    override = (config.get("class_overrides") or {}).get(schema_name, {})
-    return str(override.get("class_name") or ClassName(schema_name, prefix=""))
-
-
 def code_samples(document: Mapping[str, Any], operation: Operation) -> list[dict[str, str]]:
     """The operation's `x-codeSamples`, in the form Redoc and Scalar render."""
-    python_label = f"Python ({SDK_PACKAGE})" if needs_token(operation) else "Python (httpx)"
+    python_label = f"Python ({SDK_PACKAGE})" if operation.needs_token(document) else "Python (httpx)"
     return [
         {"lang": "Shell", "label": "cURL", "source": curl_sample(document, operation)},
         {"lang": "Python", "label": python_label, "source": python_sample(document, operation)},
@@ -215,7 +189,7 @@ def reference_document(document: Mapping[str, Any] | None = None) -> dict[str, A
     """The document readers see: provenance rendered into the descriptions, samples on every operation."""
     source = document if document is not None else load_document()
     rendered = with_provenance_rendered(source)
-    for operation in operations(source):
+    for operation in operations_of(source):
         rendered["paths"][operation.path][operation.method][SAMPLES] = code_samples(source, operation)
     return rendered
 

@@ -1,9 +1,9 @@
 """The seed: the clients and applications a new emulator store starts with, read from YAML and checked against
 the contract.
 
-The one parser of a seed. The emulator seeds its store with it (and checks a new tenant with it), and
-`pbx_kit.contract`'s demo identities are the bundled seed's applications as it reads them. The seed file itself is
-the emulator's package data (`pbx_kit.contract.DEFAULT_SEED_PATH`); this module imports nothing of the emulator.
+The one parser of a seed. The emulator seeds its store with it (and checks a new tenant with it), and the demo
+identities below are a seed's applications as it reads them. The bundled seed is the emulator's package data
+(`pbx_emulator.defaults.SEED_PATH`); this module imports nothing of the emulator and names no seed file.
 Every check reads the contract document it is given (`spec`, a path; None: the default contract).
 """
 
@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pbx_kit.contract import DEFAULT_SEED_PATH, is_nullable, schema_properties, validator
+from pbx_kit.contract import is_nullable, schema_properties, validator
 
 # The provider's access levels of an application: "All" may change configuration, "Call API" may only read.
 ALL, CALL_API = "All", "Call API"
@@ -48,9 +49,9 @@ class SeedClient:
     applications: tuple[Application, ...]
 
 
-def load_seed(path: Path | str | None = None, spec: Path | None = None) -> list[SeedClient]:
-    """The seed file's clients (the bundled seed unless `path` names another), checked against the contract."""
-    path = Path(path or DEFAULT_SEED_PATH)
+def load_seed(path: Path | str, spec: Path | None = None) -> list[SeedClient]:
+    """The seed file's clients, checked against the contract."""
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -114,3 +115,58 @@ def _check_unique(values: list[Any], what: str, origin: str) -> None:
         if value in seen:
             raise SeedError(f"{origin}: {what} {value!r} appears twice")
         seen.add(value)
+
+
+# --- a seed's demo applications ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoApplication:
+    """An application of a seed: its App ID and App Secret, access level and client."""
+
+    app_id: str
+    app_secret: str
+    access_level: str
+    client_id: int
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class DemoIdentities:
+    """The three identities a conformance run uses, as a seed (the emulator's bundled one) provides them.
+
+    main: an "All" application; readonly: a "Call API" application of the same client; other: an "All"
+    application of another client. None of them belongs to a blocked client.
+    """
+
+    main: DemoApplication
+    readonly: DemoApplication
+    other: DemoApplication
+
+
+@cache
+def demo_applications(seed_path: Path) -> tuple[DemoApplication, ...]:
+    """Every application of the seed at `seed_path`, in the seed's order, as `load_seed` reads and checks it."""
+    return tuple(
+        DemoApplication(app.app_id, app.app_secret, app.access_level, app.client_id, entry.blocked)
+        for entry in load_seed(seed_path)
+        for app in entry.applications
+    )
+
+
+def demo_application(app_id: str, seed_path: Path) -> DemoApplication:
+    """The seed's application with this App ID."""
+    for application in demo_applications(seed_path):
+        if application.app_id == app_id:
+            return application
+    raise KeyError(f"the seed has no application {app_id!r}")
+
+
+@cache
+def demo_identities(seed_path: Path) -> DemoIdentities:
+    """The seed's first usable client's "All" and "Call API" applications, and an "All" one of another client."""
+    usable = [app for app in demo_applications(seed_path) if not app.blocked]
+    main = next(app for app in usable if app.access_level == "All")
+    readonly = next(app for app in usable if app.client_id == main.client_id and app.access_level == "Call API")
+    other = next(app for app in usable if app.client_id != main.client_id and app.access_level == "All")
+    return DemoIdentities(main=main, readonly=readonly, other=other)

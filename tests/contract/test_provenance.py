@@ -1,7 +1,8 @@
 """Every statement of openapi.yaml says whether the provider documents it (where) or the contract decided it (why).
 
 Issue 12.1: each operation, response and field carries `x-provenance`; the decisions reviewers look for are
-marked; the README's decision table is the document's; the rendered descriptions show the provenance.
+marked; the site's decision table (docs/reviewers/decisions.md) is the document's; the rendered descriptions show
+the provenance.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from pbx_kit import contract, provenance
 
 DOCUMENT = contract.load_document()
-README = contract.ROOT / "README.md"
+README = contract.ROOT / "docs" / "reviewers" / "decisions.md"  # where the decision table is
 CLIENT_FIELDS = DOCUMENT["components"]["schemas"]["Client"]["properties"]
 
 # The decisions issue 12 names, each (where, what is decided): a reviewer must find each one marked.

@@ -19,19 +19,12 @@ from typing import Any
 import pytest
 
 import pbx_api
-from pbx_emulator.testing import RunningEmulator, running_emulator
+from pbx_emulator.testing import RunningEmulator, demo_identities, running_emulator
 from pbx_kit import contract
-from pbx_kit.reference import (
-    code_samples,
-    json_body,
-    needs_token,
-    operations,
-    python_sample,
-    reference_document,
-)
+from pbx_kit.reference import code_samples, python_sample, reference_document, request_example
 
 DOCUMENT = contract.load_document()
-OPERATIONS = {operation.node["operationId"]: operation for operation in operations(DOCUMENT)}
+OPERATIONS = {operation.operation_id: operation for operation in contract.operations_of(DOCUMENT)}
 RUN_TIMEOUT = 60
 
 
@@ -42,7 +35,7 @@ def server() -> Iterator[RunningEmulator]:
 
 
 def run_sample(server: RunningEmulator, command: list[str]) -> Any:
-    app = contract.demo_identities().main
+    app = demo_identities().main
     environment = {
         **os.environ,
         "PBX_URL": server.url.rstrip("/"),
@@ -59,9 +52,9 @@ def check_answer(operation_id: str, answer: Any) -> None:
     success = contract.deref(OPERATIONS[operation_id].node["responses"]["200"])
     error = contract.schema_validator(success["content"]["application/json"]["schema"]).first_error(answer)
     assert error is None, f"{operation_id}: {error}"
-    body = json_body(OPERATIONS[operation_id])
+    body = request_example(DOCUMENT, OPERATIONS[operation_id])
     if body is not None:
-        for field, value in body[1].items():
+        for field, value in body.items():
             assert answer[field] == value
 
 
@@ -87,14 +80,14 @@ def test_a_sample_with_wrong_credentials_fails_loudly(server: RunningEmulator) -
 
 def test_every_operation_of_the_reference_has_both_samples() -> None:
     rendered = reference_document()
-    for operation in operations(rendered):
+    for operation in contract.operations_of(rendered):
         labels = [sample["label"] for sample in operation.node["x-codeSamples"]]
-        assert labels == ["cURL", "Python (pbx_api)" if needs_token(operation) else "Python (httpx)"]
+        assert labels == ["cURL", "Python (pbx_api)" if operation.needs_token(rendered) else "Python (httpx)"]
 
 
 def test_python_samples_call_methods_the_sdk_has() -> None:
     for operation_id, operation in OPERATIONS.items():
-        if not needs_token(operation):
+        if not operation.needs_token(DOCUMENT):
             continue  # the token request: pbx_api fetches tokens itself, the sample shows the request by hand
         source = python_sample(DOCUMENT, operation)
         method = next(line for line in source.splitlines() if " = pbx." in line).split(" = pbx.")[1].split("(")[0]
@@ -113,6 +106,32 @@ def test_samples_follow_a_renamed_operation_and_a_new_example() -> None:
             }
         }
     }
-    renamed = next(op for op in operations(document) if op.node["operationId"] == "changeClientSettings")
+    renamed = next(op for op in contract.operations_of(document) if op.operation_id == "changeClientSettings")
     source = python_sample(document, renamed)
-    assert 'pbx.change_client_settings("@me", body=ClientUpdate(name="Renamed Ltd"))' in source
+    assert 'pbx.change_client_settings("@me", name="Renamed Ltd")' in source
+
+
+def test_python_samples_pass_the_body_as_the_sdks_keyword_arguments() -> None:
+    # A field named like a builtin is the SDK's `type_`, as openapi-python-client names it; no model is imported.
+    document: dict[str, Any] = copy.deepcopy(dict(DOCUMENT))
+    kind = contract.schema_properties("ClientUpdate")["type"]["enum"][0]
+    media = document["paths"]["/client/{client_id}/client/"]["put"]["requestBody"]
+    media = contract.deref(media)["content"]["application/json"]
+    document["paths"]["/client/{client_id}/client/"]["put"]["requestBody"] = {
+        "content": {"application/json": {"schema": media["schema"], "example": {"type": kind, "dial_rule_id": 7}}}
+    }
+    update = next(op for op in contract.operations_of(document) if op.operation_id == "updateClient")
+    source = python_sample(document, update)
+    assert f'pbx.update_client("@me", type_={json.dumps(kind)}, dial_rule_id=7)' in source
+    assert "models" not in source and "body=" not in source
+
+
+def test_the_reference_needs_no_code_generator() -> None:
+    # The emulator serves the reference: building it imports neither openapi-python-client nor the generator.
+    probe = (
+        "import sys, pbx_kit.reference\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('openapi_python_client', 'pbx_generator'))))"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[]"

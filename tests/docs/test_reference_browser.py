@@ -1,8 +1,8 @@
 """The reference `make docs` builds, opened in a real headless Chromium: every operation and its samples are shown.
 
 Debian's Chromium (`make browser` installs it) driven by Playwright. Every request the page makes is answered
-only if it stays in build/docs; anything else (a CDN, a web font) is refused and fails the test, since the
-reference must work offline. The screenshot goes to reports/screenshots/. The fixture builds build/docs as
+only if it stays in build/docs/api; anything else (a CDN, a web font) is refused and fails the test, since the
+reference must work offline. The screenshot goes to reports/screenshots/. The fixture builds build/docs/api as
 `make docs` does.
 """
 
@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from pbx_kit.contract import ROOT, load_document
-from pbx_kit.reference import SAMPLES, build, needs_token, operations
+from pbx_kit.contract import ROOT, load_document, operations_of
+from pbx_kit.reference import SAMPLES, build
+from pbx_kit.sdk_names import method_name
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,8 +27,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-REFERENCE = ROOT / "build" / "docs" / "index.html"
-REFERENCE_DOCUMENT = ROOT / "build" / "docs" / "openapi.yaml"
+REFERENCE = ROOT / "build" / "docs" / "api" / "index.html"
+REFERENCE_DOCUMENT = ROOT / "build" / "docs" / "api" / "openapi.yaml"
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 TIMEOUT_MS = 20_000
 
@@ -76,25 +77,26 @@ def test_every_operation_is_shown_with_its_curl_and_python_samples(reference_pag
     page, _ = reference_page
     document = load_document()
     shown = []
-    for operation in operations(document):
-        operation_id = operation.node["operationId"]
+    for operation in operations_of(document):
+        operation_id = operation.operation_id
         section = page.locator(f"[data-section-id$='/operation/{operation_id}']")
         assert section.count() == 1, f"{operation_id} is not in the reference"
         section.scroll_into_view_if_needed()
         panel = section.locator("[role='tablist']").filter(has_text="cURL")
         assert panel.count() == 1, f"{operation_id}: no code samples shown"
         labels = [text.strip() for text in panel.locator("[role='tab']").all_inner_texts()]
-        python_label = "Python (pbx_api)" if needs_token(operation) else "Python (httpx)"
+        python_label = "Python (pbx_api)" if operation.needs_token(document) else "Python (httpx)"
         assert labels[-2:] == ["cURL", python_label], f"{operation_id}: sample tabs {labels}"
         panel.locator("[role='tab']", has_text="cURL").click()
         curl = panel.locator("xpath=..").locator("[role='tabpanel'][class*='selected']").inner_text()
-        expected = f"-X {operation.method.upper()} " if needs_token(operation) else "grant_type=client_credentials"
+        token = operation.needs_token(document)
+        expected = f"-X {operation.method.upper()} " if token else "grant_type=client_credentials"
         assert expected in curl, curl
         panel.locator("[role='tab']", has_text="Python").click()
         python = panel.locator("xpath=..").locator("[role='tabpanel'][class*='selected']").inner_text()
-        assert (f"pbx.{_snake(operation_id)}(" if needs_token(operation) else "httpx.post(") in python, python
+        assert (f"pbx.{method_name(operation_id)}(" if token else "httpx.post(") in python, python
         shown.append(operation_id)
-    assert len(shown) == len(operations(document)) >= 4
+    assert len(shown) == len(operations_of(document)) >= 4
     page.locator(f"[data-section-id$='/operation/{shown[1]}']").evaluate(
         "element => element.scrollIntoView({block: 'start'})"
     )
@@ -113,10 +115,6 @@ def test_the_rendered_document_has_samples_on_every_operation() -> None:
     import yaml
 
     document = yaml.safe_load(REFERENCE_DOCUMENT.read_text(encoding="utf-8"))
-    for operation in operations(document):
+    for operation in operations_of(document):
         labels = [sample["label"] for sample in operation.node[SAMPLES]]
-        assert labels == ["cURL", "Python (pbx_api)" if needs_token(operation) else "Python (httpx)"]
-
-
-def _snake(operation_id: str) -> str:
-    return "".join(f"_{char.lower()}" if char.isupper() else char for char in operation_id)
+        assert labels == ["cURL", "Python (pbx_api)" if operation.needs_token(document) else "Python (httpx)"]

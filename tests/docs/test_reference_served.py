@@ -8,7 +8,7 @@ import httpx
 
 from pbx_emulator.testing import running_emulator
 from pbx_kit import contract
-from pbx_kit.reference import REDOC_OPTIONS, operations
+from pbx_kit.reference import REDOC_OPTIONS
 
 
 def test_the_emulator_serves_the_reference_beside_the_api_browser() -> None:
@@ -21,7 +21,7 @@ def test_the_emulator_serves_the_reference_beside_the_api_browser() -> None:
     assert "cdn.redoc.ly" not in page.text
     spec = json.loads(page.text.split("Redoc.init(", 1)[1].rsplit(", " + json.dumps(REDOC_OPTIONS), 1)[0])
     assert spec["servers"][0]["url"] == server.api_url
-    for operation in operations(contract.load_document()):
+    for operation in contract.operations():
         node = spec["paths"][operation.path][operation.method]
         curl = node["x-codeSamples"][0]["source"]
         assert f"PBX_URL=${{PBX_URL:-{server.url}}}" in curl, "the samples default to the emulator"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 
-from pbx_emulator.testing import RunningEmulator
-from pbx_kit.contract import api_base_path, demo_applications, demo_identities, token_path
+from pbx_emulator.testing import RunningEmulator, demo_applications, demo_identities
+from pbx_kit.contract import api_base_path, token_path
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 import yaml
 
+from pbx_emulator.defaults import SEED_PATH
 from pbx_emulator.sqlite_store import SqliteStore
 from pbx_emulator.testing import RunningEmulator, free_port, running_emulator
-from pbx_kit.contract import DEFAULT_SEED_PATH
 from pbx_kit.seed import load_seed
 from tests.emulator.emulator_helpers import API_BASE
 
@@ -48,7 +48,7 @@ def test_a_client_hanging_up_mid_body_is_logged_as_a_disconnect_not_an_internal_
 
 def big_seed(clients: int) -> dict[str, Any]:
     """The default seed plus many more clients (each with an application): a start-up that takes a while."""
-    seed: dict[str, Any] = yaml.safe_load(DEFAULT_SEED_PATH.read_text(encoding="utf-8"))
+    seed: dict[str, Any] = yaml.safe_load(SEED_PATH.read_text(encoding="utf-8"))
     template = seed["clients"][1]
     for number in range(clients):
         client_id = 100_000 + number
@@ -100,7 +100,7 @@ def test_a_signal_during_start_up_stops_the_emulator_cleanly(tmp_path: Path, sig
     assert "listening on" not in output, "the signal came too late to test the start-up"
     assert returncode == 0, output
     assert "Traceback" not in output
-    SqliteStore(tmp_path / "store.sqlite3", load_seed()).close()  # not left locked, and usable
+    SqliteStore(tmp_path / "store.sqlite3", load_seed(SEED_PATH)).close()  # not left locked, and usable
 
 
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])

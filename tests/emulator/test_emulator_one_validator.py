@@ -21,9 +21,10 @@ import yaml
 
 from pbx_conformance import spec
 from pbx_emulator.app import create_app
+from pbx_emulator.defaults import SEED_PATH
 from pbx_emulator.errors import ValidationFailed
 from pbx_emulator.validation import check_update
-from pbx_kit.contract import DEFAULT_SEED_PATH, path_parameter_range
+from pbx_kit.contract import path_parameter_range
 from pbx_kit.seed import SeedError, parse_seed
 from tests.emulator.emulator_helpers import MAIN
 
@@ -55,7 +56,7 @@ VALUES: list[tuple[str, Any]] = [
 
 
 def seed_with(field: str, value: Any) -> dict[str, Any]:
-    seed: dict[str, Any] = yaml.safe_load(DEFAULT_SEED_PATH.read_text(encoding="utf-8"))
+    seed: dict[str, Any] = yaml.safe_load(SEED_PATH.read_text(encoding="utf-8"))
     seed = copy.deepcopy(seed)
     seed["clients"][0]["client"][field] = value
     return seed

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pbx_emulator.defaults import SEED_PATH
 from pbx_emulator.postgres_store import SCHEMA_VERSION, PostgresStore
 from pbx_emulator.testing import running_emulator
 from pbx_emulator.throwaway_postgres import PostgresServer
@@ -41,7 +42,7 @@ def test_a_refused_login_is_one_line_and_exit_2_and_never_shows_the_password(pos
 
 
 def test_a_schema_of_another_version_is_refused_and_left_alone(postgres: PostgresServer, pg_url: str) -> None:
-    PostgresStore(pg_url, load_seed()).close()
+    PostgresStore(pg_url, load_seed(SEED_PATH)).close()
     database = pg_url.split("?")[0].rsplit("/", 1)[1]
     postgres.execute(database, "UPDATE pbx_emulator.schema_version SET version = %s", (SCHEMA_VERSION + 1,))
     assert_one_line(serve(pg_url), f"schema version {SCHEMA_VERSION + 1}", f"uses version {SCHEMA_VERSION}")
@@ -56,7 +57,7 @@ def test_stores_opened_at_once_on_a_new_database_make_and_seed_it_once(postgres:
     def open_store() -> None:
         barrier.wait(30)
         try:
-            opened.append(PostgresStore(pg_url, load_seed()))
+            opened.append(PostgresStore(pg_url, load_seed(SEED_PATH)))
         except BaseException as error:
             failures.append(error)
 

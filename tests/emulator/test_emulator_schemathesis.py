@@ -50,7 +50,7 @@ def schemathesis_run(tmp_path: Path, faults: tuple[str, ...] = (), *extra: str) 
             *[arg for path in off_base_paths() for arg in ("--exclude-path", path)],
             *extra,
         ]
-        env = {**os.environ, "SCHEMATHESIS_HOOKS": "pbx_kit.schemathesis_hooks"}
+        env = {**os.environ, "SCHEMATHESIS_HOOKS": "pbx_conformance.schemathesis_hooks"}
         return subprocess.run(
             command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT, check=False
         )

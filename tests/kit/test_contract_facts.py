@@ -71,17 +71,6 @@ def test_error_messages_come_from_the_documents_examples() -> None:
     assert contract.example_value("TooLarge") == examples["TooLarge"]["value"]
 
 
-def test_demo_identities_come_from_the_default_seed() -> None:
-    identities = contract.demo_identities()
-    assert identities.main.access_level == "All" and not identities.main.blocked
-    assert identities.readonly.access_level == "Call API"
-    assert identities.readonly.client_id == identities.main.client_id
-    assert identities.other.client_id != identities.main.client_id and identities.other.access_level == "All"
-    assert contract.demo_application(identities.main.app_id) == identities.main
-    with pytest.raises(KeyError):
-        contract.demo_application("no-such-app")
-
-
 def test_the_http_methods_are_the_path_item_fields_of_openapi_3_1() -> None:
     # OpenAPI 3.1.0, section 4.8.9 (Path Item Object): the fixed fields that hold an Operation Object.
     assert contract.HTTP_METHODS == ("get", "put", "post", "delete", "options", "head", "patch", "trace")

@@ -18,9 +18,9 @@ from pbx_kit.overlay import (
     apply_overlays,
     inputs_sha256,
     parse_overlay,
-    variant_overlays,
 )
 from pbx_kit.overlay_cli import main as cli
+from pbx_kit.variants import VariantError, variant_document, variant_file_document, variant_overlays
 
 ROOT = Path(__file__).resolve().parents[2]
 # The Overlay Specification's compliant sets, kept beside this file under their Apache-2.0 licence (see its README).
@@ -308,3 +308,32 @@ def test_the_sdk_variant_is_still_a_valid_openapi_document() -> None:
     from openapi_spec_validator import validate
 
     validate(apply_files(ROOT / "openapi.yaml", variant_overlays(ROOT / "overlays", "sdk")))
+    validate(variant_file_document(ROOT / "openapi.yaml", ROOT / "overlays", "sdk"))
+
+
+def test_cli_variant_runs_the_variants_steps_so_the_update_body_keeps_its_enums(tmp_path: Path, monkeypatch) -> None:
+    # The overlays alone loosen `Client`'s enums and, through its references, `ClientUpdate`'s: the variant inlines
+    # the references first (its `before` step), so the update body keeps them.
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "sdk.yaml"
+    assert cli(["variant", "sdk", "-o", str(out)]) == 0
+    schemas = yaml.safe_load(out.read_text())["components"]["schemas"]
+    assert schemas["ClientUpdate"]["properties"]["type"]["enum"]
+    assert "enum" not in schemas["Client"]["properties"]["type"]
+    assert "/properties/" not in out.read_text()
+
+
+def test_a_variant_naming_an_unknown_step_is_refused(tmp_path: Path, capsys) -> None:
+    (tmp_path / "variants.yaml").write_text("sdk:\n  before: [tidy-up]\n  overlays: []\n")
+    with pytest.raises(VariantError, match=r"sdk\.before names no step 'tidy-up' \(known: .*inline-property"):
+        variant_document({"openapi": "3.1.0", "paths": {}}, tmp_path, "sdk")
+    assert cli(["variant", "sdk", "--overlays-dir", str(tmp_path)]) == 1
+    assert "no step 'tidy-up'" in capsys.readouterr().err
+
+
+def test_the_sdk_variant_fails_when_the_token_operation_it_removes_is_gone() -> None:
+    # The token overlay must match: without the token path in the contract, its action would hide a regression.
+    document = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    document["paths"] = {path: item for path, item in document["paths"].items() if "servers" not in item}
+    with pytest.raises(OverlayError, match=r"sdk-token-operation\.overlay\.yaml: action 0 .* matches nothing"):
+        variant_document(document, ROOT / "overlays", "sdk")

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 import httpx
 
 import pbx_api
-from pbx_kit.contract import DemoApplication, api_base_path, demo_applications, demo_identities, token_path
+from pbx_emulator.testing import demo_applications, demo_identities
+from pbx_kit.contract import api_base_path, token_path
+from pbx_kit.seed import DemoApplication
 
 
 def credentials(application: DemoApplication) -> dict[str, str]:

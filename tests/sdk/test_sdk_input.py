@@ -1,30 +1,20 @@
 """The SDK's input document: every reference into another schema's properties inlined with exactly its rules.
 
 openapi-python-client drops a schema holding a reference into another schema's properties, or types the field
-`Any`; generator/generate.py inlines each one (one general step). These tests hold that step to what it owes.
+`Any`; the `sdk` variant inlines each one first (pbx_kit.variant_steps, one general step). These tests hold that
+step to what it owes, in the document the generator hands openapi-python-client.
 """
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
-import pytest
-
+from pbx_generator.sdk_input import sdk_input_document as variant_input
 from pbx_kit import contract
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture(scope="module")
-def generate() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("sdk_generate_input", ROOT / "generator" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def sdk_input_document() -> dict[str, Any]:
+    return variant_input(contract.spec_path(), contract.overlays_path())
 
 
 def _references(node: Any) -> list[str]:
@@ -54,19 +44,19 @@ def inlining_problems(source: Any, sdk_input: Any) -> list[str]:
     return problems
 
 
-def test_the_sdk_input_has_no_reference_into_another_schemas_properties(generate: ModuleType) -> None:
-    references = _references(generate.sdk_input_document())
+def test_the_sdk_input_has_no_reference_into_another_schemas_properties() -> None:
+    references = _references(sdk_input_document())
     assert references, "the input still uses references to whole components"
     assert [ref for ref in references if "/properties/" in ref] == []
 
 
-def test_the_sdk_input_inlines_every_referenced_property_with_its_rules(generate: ModuleType) -> None:
-    assert inlining_problems(contract.load_document(), generate.sdk_input_document()) == []
+def test_the_sdk_input_inlines_every_referenced_property_with_its_rules() -> None:
+    assert inlining_problems(contract.load_document(), sdk_input_document()) == []
 
 
-def test_the_inlining_guard_catches_a_property_left_empty(generate: ModuleType) -> None:
+def test_the_inlining_guard_catches_a_property_left_empty() -> None:
     # What a forgotten or broken inlining leaves behind: the `$ref` gone, nothing in its place.
-    sdk_input = generate.sdk_input_document()
+    sdk_input = sdk_input_document()
     sdk_input["components"]["schemas"]["ClientUpdate"]["properties"]["timezone"] = {}
     problems = inlining_problems(contract.load_document(), sdk_input)
     assert len(problems) == 1 and problems[0].startswith("ClientUpdate.timezone: {}")

@@ -1,4 +1,4 @@
-"""Issue 11: the SDK as the real provider needs it and as users of the best SDKs expect it, against the emulator
+"""The SDK as the real provider needs it and as users of the best SDKs expect it, against the emulator
 and against small servers that misbehave as real ones do: the documented login, tolerant reading, retries within
 one deadline, configuration from the environment, keyword updates, raw responses, logging, help(), event loops."""
 

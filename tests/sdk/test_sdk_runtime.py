@@ -374,14 +374,17 @@ def test_async_retries_and_401_refresh() -> None:
 def test_the_package_says_it_is_generated_and_from_which_spec() -> None:
     from pathlib import Path
 
-    from pbx_kit.overlay import inputs_sha256, variant_overlays
+    from pbx_generator.generation import runtime_files
+    from pbx_kit.overlay import inputs_sha256
+    from pbx_kit.variants import variant_overlays
 
     root = Path(__file__).resolve().parents[2]
     expected = inputs_sha256(root / "openapi.yaml", variant_overlays(root / "overlays", "sdk"))
     assert expected == pbx_api.SPEC_SHA256
-    runtime = {module.name for module in (root / "generator" / "runtime").glob("*.py")}
+    runtime = {module.name for module in runtime_files()}
+    assert runtime and "__init__.py" not in runtime
     for module in (root / "generated" / "pbx_api").rglob("*.py"):
         if module.parent.name != "models" and module.name not in runtime:
             assert f"spec sha256 {expected}" in module.read_text(encoding="utf-8"), module
         elif module.name in runtime:  # the hand-written runtime says where to edit it instead
-            assert f"generator/runtime/{module.name}, not the copy" in module.read_text(encoding="utf-8"), module
+            assert f"generator/pbx_generator/runtime/{module.name}, not the copy" in module.read_text("utf-8"), module

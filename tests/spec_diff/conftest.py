@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pbx_kit.spec_diff.revisions import Revision
-from pbx_kit.spec_diff.sdk_surface import generated_package
+from pbx_spec.diff.revisions import Revision
+from pbx_spec.diff.sdk_surface import generated_package
 
 from .revision_pairs import PAIRS, base_revision, revised
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from pbx_kit.contract import DEFAULT_SPEC_PATH
-from pbx_kit.spec_diff.revisions import Revision, parse_revision
+from pbx_spec.diff.revisions import Revision, parse_revision
 
 Document = dict[str, Any]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pbx_kit.contract import DEFAULT_SPEC_PATH
-from pbx_kit.spec_diff.cli import main
+from pbx_spec.cli import main
 
 from .revision_pairs import PAIRS, revised
 

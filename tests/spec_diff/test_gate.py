@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pbx_kit.contract import ROOT
-from pbx_kit.spec_diff.release import Layout, release
+from pbx_spec.release import Layout, release
 
 from .revision_pairs import PAIRS, revised
 

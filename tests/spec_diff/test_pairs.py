@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pbx_kit.spec_diff.changes import Axis
-from pbx_kit.spec_diff.compare import compare
-from pbx_kit.spec_diff.revisions import Revision
+from pbx_spec.diff.changes import Axis
+from pbx_spec.diff.compare import compare
+from pbx_spec.diff.revisions import Revision
 
 from .revision_pairs import PAIRS, Pair
 

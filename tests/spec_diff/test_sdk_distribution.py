@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pbx_emulator.testing import running_emulator
-from pbx_kit.contract import ROOT, demo_identities, server_url
-from pbx_kit.spec_diff.sdk_dist import build
+from pbx_emulator.testing import demo_identities, running_emulator
+from pbx_kit.contract import ROOT, server_url
+from pbx_spec.sdk_dist import build
 
 pytestmark = pytest.mark.slow
 
