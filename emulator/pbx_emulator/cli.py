@@ -320,9 +320,7 @@ def tenant(args: argparse.Namespace) -> int:
 BANNER_APPLICATIONS = 20
 
 
-def banner(
-    app: Starlette, host: str, port: int, faults: Sequence[str], workers: int = 1, latency_ms: int = 0
-) -> str:
+def banner(app: Starlette, host: str, port: int, faults: Sequence[str], workers: int = 1, latency_ms: int = 0) -> str:
     from pbx_kit.seed import demo_applications
 
     emulator = app.state.emulator
