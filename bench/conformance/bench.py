@@ -2,8 +2,9 @@
 
 Both get the very same schemathesis settings (the suite's own config document, written as a
 schemathesis.toml), the same seed and max-examples, and a fresh emulator each. The suite's cost includes
-everything it does beyond schemathesis (its own checks, restore, reports). Each side runs ROUNDS times,
-alternating; the best time of each is compared. Goal: ratio <= 1.25.
+everything it does beyond schemathesis (its own checks, restore, reports) and its progress display, drawn live
+(`--progress live`, rich redrawing it as on a terminal: the costliest of its displays). Each side runs ROUNDS
+times, alternating; the best time of each is compared. Goal: ratio <= 1.25.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def suite(scratch: Path) -> tuple[float, int]:
         command = [str(BIN / "pbx-conformance"), "run", "--base-url", server.api_url, "--token-url", server.token_url]
         command += ["--client-id", s.main.client_id, "--other-client-id", s.other.client_id]
         command += ["--readonly-client-id", s.readonly.client_id, "--seed", str(SEED), "--rate", "0"]
-        command += ["--max-examples", str(MAX_EXAMPLES), "--report-dir", str(scratch / "suite")]
+        command += ["--max-examples", str(MAX_EXAMPLES), "--report-dir", str(scratch / "suite"), "--progress", "live"]
         environment = {
             **os.environ,
             "PBX_CLIENT_SECRET": s.main.client_secret,

@@ -66,6 +66,7 @@ def document(
     return {
         "verdict": "passed" if results.conforms else "failed",
         "base_url": settings.base_url,
+        "contract_sha256": spec.contract_sha256(),
         "seed": seed,
         "duration": duration,
         "settings": {
@@ -98,6 +99,7 @@ def document(
                 "failed": cell.failed,
                 "skipped_because": cell.skipped_because,
                 "accepted_because": cell.accepted_because,
+                "promises": sorted(cell.promises),
             }
             for (operation, check), cell in sorted(results.cells.items())
         ],

@@ -32,6 +32,8 @@ class Failure:
     accepted_because: str | None = None
     # Every request the check sent up to the failure, in order (the suite's own checks; several steps).
     steps: list[Exchange] = field(default_factory=list)
+    # What the server broke, free of generated data (schemathesis_engine.promise_of); "": the check's own promise.
+    promise: str = ""
 
     def curl(self) -> str | None:
         """One line that reproduces the failure: every step's curl, in order."""
@@ -47,6 +49,7 @@ class Failure:
             "message": self.message,
             "phase": self.phase,
             "accepted_because": self.accepted_because,
+            "promise": self.promise or self.check,
             **(self.exchange.to_dict() if self.exchange else {"request": None, "response": None}),
             "curl": self.curl(),
             "steps": [step.to_dict() for step in self.steps],
@@ -61,6 +64,9 @@ class Cell:
     failed: int = 0
     skipped_because: str | None = None
     accepted_because: str | None = None
+    # Every promise its failures broke (Failure.promise, or the check's own), however many failures were kept:
+    # `compare` matches failures across runs by these, never by generated data.
+    promises: set[str] = field(default_factory=set)
 
     @property
     def verdict(self) -> Verdict:
@@ -103,7 +109,9 @@ class Results:
         self.cell(operation, check).passed += 1
 
     def failed(self, failure: Failure, key: object = None) -> None:
-        self.cell(failure.operation, failure.check).failed += 1
+        cell = self.cell(failure.operation, failure.check)
+        cell.failed += 1
+        cell.promises.add(failure.promise or failure.check)
         identity = (failure.operation, failure.check, key if key is not None else failure.message)
         kept = sum(1 for f in self.failures if (f.operation, f.check) == (failure.operation, failure.check))
         if identity not in self._failure_keys and kept < FAILURES_KEPT:

@@ -39,8 +39,13 @@ class _Passed:
         return int(ESTIMATE_MARGIN * self.spent * self.left_out / max(1, self.chosen)) + 1
 
 
-def run_scenario_checks(session: TargetSession, stop: Callable[[], bool] = lambda: False) -> None:
-    """Run every scenario check on every operation it applies to; `stop()` true ends before the next one."""
+def run_scenario_checks(
+    session: TargetSession,
+    stop: Callable[[], bool] = lambda: False,
+    on_start: Callable[[str, str], None] | None = None,
+) -> None:
+    """Run every scenario check on every operation it applies to; `stop()` true ends before the next one;
+    `on_start(check, operation)` is told before each (the progress display)."""
     pending: list[_Passed] = []
     plan = [(scenario, operation, *_slot(operation, list(scenario.operations()))) for scenario in scenario_checks()
             for operation in scenario.operations()]  # fmt: skip
@@ -50,6 +55,8 @@ def run_scenario_checks(session: TargetSession, stop: Callable[[], bool] = lambd
                 why = f"not run: {session.budget.stopped}" if session.budget.stopped else "not run: interrupted"
                 _not_run(session, plan[index:], why)
                 return
+            if on_start is not None:
+                on_start(scenario.name, operation.label)
             selection = CaseSelection(Depth.THIN, slot, slots)
             try:
                 passed = _run(session, scenario, operation, selection)
@@ -60,7 +67,7 @@ def run_scenario_checks(session: TargetSession, stop: Callable[[], bool] = lambd
                 pending.append(_Passed(scenario, operation, slot, slots, passed, selection.chosen, selection.left_out))
             elif passed is not None:
                 session.results.passed(operation.label, scenario.name)
-        _deepen(session, pending, stop)
+        _deepen(session, pending, stop, on_start)
     finally:
         for left in pending:  # whatever no second pass reached was checked one case per rule
             session.results.passed(left.operation.label, left.scenario.name)
@@ -74,12 +81,19 @@ def _slot(operation: OperationUnderTest, operations: list[OperationUnderTest]) -
     return alike.index(operation), len(alike)
 
 
-def _deepen(session: TargetSession, pending: list[_Passed], stop: Callable[[], bool]) -> None:
+def _deepen(
+    session: TargetSession,
+    pending: list[_Passed],
+    stop: Callable[[], bool],
+    on_start: Callable[[str, str], None] | None,
+) -> None:
     while pending:
         left = pending[0]
         if stop() or not session.budget.can_afford(left.estimate()):
             return
         pending.pop(0)
+        if on_start is not None:
+            on_start(left.scenario.name, left.operation.label)
         try:
             passed = _run(session, left.scenario, left.operation, CaseSelection(Depth.REST, left.slot, left.slots))
         except StopRun:

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import schemathesis
 from schemathesis import Case, engine
-from schemathesis.core.failures import AcceptedNegativeData
+from schemathesis.core.failures import AcceptedNegativeData, CustomFailure
 from schemathesis.core.failures import Failure as Failure_
 from schemathesis.core.result import Ok
 from schemathesis.core.transport import Response
@@ -173,11 +173,16 @@ def keep_failure(failure: Failure_, case: Case[Any], response: Response) -> bool
 
 
 def run_phases(
-    schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None = None, budget: Budget | None = None
+    schema: BaseSchema,
+    results: Results,
+    on_stream: Callable[[Any], None] | None = None,
+    budget: Budget | None = None,
+    on_event: Callable[[events.EngineEvent], None] | None = None,
 ) -> None:
-    """Execute every enabled phase and fold each finished scenario into `results`."""
+    """Execute every enabled phase and fold each finished scenario into `results`; `on_event` sees every event of
+    the engine first (the progress display)."""
     with registry.registered_with_schemathesis(), _budget_held(budget):
-        _run(schema, results, on_stream, budget)
+        _run(schema, results, on_stream, budget, on_event)
     for label in _labels(schema):
         for name, why in unrunnable_checks().items():
             results.skipped(label, name, why)
@@ -202,11 +207,19 @@ def _budget_held(budget: Budget | None) -> Iterator[None]:
         schemathesis.hooks.unregister(before_call)
 
 
-def _run(schema: BaseSchema, results: Results, on_stream: Callable[[Any], None] | None, budget: Budget | None) -> None:
+def _run(
+    schema: BaseSchema,
+    results: Results,
+    on_stream: Callable[[Any], None] | None,
+    budget: Budget | None,
+    on_event: Callable[[events.EngineEvent], None] | None = None,
+) -> None:
     stream = engine.from_schema(schema).execute()
     if on_stream is not None:
         on_stream(stream)
     for event in stream:
+        if on_event is not None:
+            on_event(event)
         if budget is not None and budget.stopped is not None:
             # Out of budget or quota: what the engine reports from here on is the stop, not the server.
             stream.stop()
@@ -262,9 +275,21 @@ def _fold(event: events.ScenarioFinished, results: Results) -> None:
                         message=failure.message,
                         exchange=exchange.from_schemathesis(interaction) if interaction else None,
                         phase=event.phase.value,
+                        promise=promise_of(failure),
                     ),
                     key=failure._unique_key,
                 )
+
+
+def promise_of(failure: Failure_) -> str:
+    """What a failure of schemathesis says the server broke, free of the generated data: its title and
+    schemathesis's own stable key (the schema rule, the status, the header, the content type), e.g.
+    `Response violates schema: properties/id/type`. A failure of one of the suite's response checks is that
+    check's own promise (""): its key names a line of code, which a new version of the suite moves."""
+    if isinstance(failure, CustomFailure):
+        return ""
+    key = failure._unique_key
+    return f"{failure.title}: {key}" if key else failure.title
 
 
 def _one_line(text: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
+from pbx_conformance.progress_display import MODES as PROGRESS_MODES
 from pbx_kit import contract
 from pbx_kit.command_line import add_version_option
 
@@ -22,6 +23,10 @@ DEFAULT_RATE = 10.0
 DEFAULT_QUOTA_RESERVE = "20%"
 # Where the snapshot goes without --report-dir: a run that writes always leaves one, for `restore --from`.
 DEFAULT_SNAPSHOT_DIR = Path("reports") / "conformance"
+# With --targets: the combined report and each target's own, without --report-dir; and how many targets at once
+# (each is a process of its own, about 150 MB; the work is network-bound).
+DEFAULT_FLEET_DIR = Path("reports") / "fleet"
+DEFAULT_PARALLEL = 8
 
 
 class UsageError(Exception):
@@ -65,6 +70,9 @@ class Settings:
     quota_reserve: str = DEFAULT_QUOTA_RESERVE
     # Undocumented response fields fail the run instead of being a warning.
     strict: bool = False
+    # How the run shows its progress (progress_display.MODES); quiet: no progress, and of the summary only the verdict.
+    progress: str = "auto"
+    quiet: bool = False
 
     @property
     def targets_emulator(self) -> bool:
@@ -159,6 +167,38 @@ def parser() -> argparse.ArgumentParser:
         default=None,
         help=f"fail on response fields the contract does not describe (default: a warning) [{env_name('--strict')}]",
     )
+    run.add_argument(
+        "--targets",
+        default=None,
+        metavar="FILE",
+        help="test a fleet: every target the YAML file names, concurrently, into one combined report "
+        f"(docs/qa/fleet.md) [{env_name('--targets')}]",
+    )
+    run.add_argument(
+        "--shard",
+        default=None,
+        metavar="K/N",
+        help=f"with --targets: only the K-th of N slices of the file's targets (CI matrices) [{env_name('--shard')}]",
+    )
+    run.add_argument(
+        "--parallel",
+        default=None,
+        metavar="N",
+        help=f"with --targets: targets tested at once (default {DEFAULT_PARALLEL}) [{env_name('--parallel')}]",
+    )
+    run.add_argument(
+        "--progress",
+        default=None,
+        help="how to show progress: auto (live on a terminal, a plain line every few seconds elsewhere), live, "
+        f"plain, json (a JSON object a line, for programs), off [{env_name('--progress')}]",
+    )
+    run.add_argument(
+        "--quiet",
+        action="store_true",
+        default=None,
+        help=f"print only the verdict: no progress, no summary table (the reports are written as usual) "
+        f"[{env_name('--quiet')}]",
+    )
     restore = commands.add_parser(
         "restore",
         help="put back every client a run snapshotted (a run that was killed, a machine that died)",
@@ -168,6 +208,33 @@ def parser() -> argparse.ArgumentParser:
     for option, kwargs in OPTIONS:
         if option in RESTORE_OPTIONS:
             restore.add_argument(option, default=None, help=f"{kwargs['help']} [{env_name(option)}]")
+    compare = commands.add_parser(
+        "compare",
+        help="what changed between two runs: newly failing, fixed, still failing, skipped, request cost",
+        description="Compare two runs of the same contract, check by check and operation by operation: exit 1 "
+        "when anything newly fails, 0 otherwise, 2 when a report cannot be read or the contracts differ.",
+    )
+    compare.add_argument("old", metavar="OLD", help="the earlier run: its report folder or report.json (or a fleet's)")
+    compare.add_argument("new", metavar="NEW", help="the later run, likewise")
+    compare.add_argument(
+        "--baseline",
+        default=None,
+        help="YAML file of accepted deviations: a newly failing check it names is no regression",
+    )
+    compare.add_argument("--markdown", default=None, metavar="FILE", help="also write the Markdown here")
+    compare.add_argument("--html", default=None, metavar="FILE", help="write a self-contained HTML page here")
+    merge = commands.add_parser(
+        "merge",
+        help="combine the reports of a fleet's shards (run --targets FILE --shard K/N) into one",
+        description="Combine the report folders of the shards of one targets file into the combined report a "
+        "whole run would have written: exit 0 when every target conforms, 1 when one does not, 2 when one could "
+        "not be tested (a shard not given included) or the folders are not shards of one file.",
+    )
+    merge.add_argument("shards", metavar="DIR", nargs="+", help="a shard's --report-dir")
+    merge.add_argument(
+        "--report-dir", default=None, help=f"where the combined report goes (default {DEFAULT_FLEET_DIR})"
+    )
+    merge.add_argument("--quiet", action="store_true", help="print only the verdict")
     return root
 
 
@@ -191,6 +258,19 @@ def _value(namespace: argparse.Namespace, option: str, environ: dict[str, str]) 
     if given is not None:
         return str(given)
     return environ.get(env_name(option)) or None
+
+
+def option_value(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -> str | None:
+    """The option as given, else its environment variable, else None."""
+    return _value(namespace, option, environ)
+
+
+def option_flag(namespace: argparse.Namespace, option: str, environ: dict[str, str]) -> bool:
+    return _flag(namespace, option, environ)
+
+
+def integer(text: str | None, option: str, *, minimum: int) -> int | None:
+    return _integer(text, option, minimum=minimum)
 
 
 def _integer(text: str | None, option: str, *, minimum: int) -> int | None:
@@ -246,6 +326,9 @@ def _quota_reserve(text: str | None) -> str:
 def settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None = None) -> Settings:
     """The run's settings from parsed options, falling back to environment variables."""
     environ = dict(os.environ if environ is None else environ)
+    for option in ("--shard", "--parallel"):
+        if getattr(namespace, option.removeprefix("--"), None) is not None or environ.get(env_name(option)):
+            raise UsageError(f"{option} goes with --targets (a fleet of servers)")
     base_url = _value(namespace, "--base-url", environ)
     main = _credentials(namespace, environ, "", "--client-id/--client-secret")
     token = _value(namespace, "--token", environ)
@@ -286,7 +369,16 @@ def settings_from(namespace: argparse.Namespace, environ: dict[str, str] | None 
         rate=_rate(_value(namespace, "--rate", environ), against_emulator=base_url is None),
         quota_reserve=_quota_reserve(_value(namespace, "--quota-reserve", environ)),
         strict=_flag(namespace, "--strict", environ),
+        progress=progress_mode(namespace, environ),
+        quiet=_flag(namespace, "--quiet", environ),
     )
+
+
+def progress_mode(namespace: argparse.Namespace, environ: dict[str, str]) -> str:
+    mode = _value(namespace, "--progress", environ) or "auto"
+    if mode not in PROGRESS_MODES:
+        raise UsageError(f"--progress takes one of {', '.join(PROGRESS_MODES)}, got {mode!r}")
+    return mode
 
 
 def _rate(text: str | None, *, against_emulator: bool) -> float | None:

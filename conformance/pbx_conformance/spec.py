@@ -5,6 +5,7 @@ Nothing here restates the contract: every field, status and schema comes from th
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -445,3 +446,8 @@ def documented_scopes() -> tuple[str, ...]:
         for scheme in schemes.values()
         for scope in scheme.get("flows", {}).get("clientCredentials", {}).get("scopes", {})
     )
+
+
+def contract_sha256() -> str:
+    """The sha256 of the contract's bytes, as a report records it: `compare` refuses two runs of different contracts."""
+    return hashlib.sha256(contract.spec_path().read_bytes()).hexdigest()

@@ -13,12 +13,23 @@ from typing import TextIO
 
 import httpx
 
-from pbx_conformance import baseline, checks, preflight, promises, report, restore, schemathesis_engine, spec
+from pbx_conformance import (
+    baseline,
+    checks,
+    preflight,
+    progress_display,
+    promises,
+    report,
+    restore,
+    schemathesis_engine,
+    spec,
+)
 from pbx_conformance.budget import Budget, StopRun
 from pbx_conformance.connection import http_client, token_source
 from pbx_conformance.exit_codes import CONFORMS, DOES_NOT_CONFORM, CouldNotRun
 from pbx_conformance.interruption import Interruption, interrupts_held
 from pbx_conformance.oauth import TokenRefused, Unreachable
+from pbx_conformance.progress import RunProgress
 from pbx_conformance.restore import ClientSnapshot, NoSnapshot, RestoreReport
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.scenario_runner import run_scenario_checks
@@ -30,7 +41,8 @@ from pbx_kit.command_line import distribution_version
 
 def hold_to_contract(settings: Settings, out: TextIO | None = None) -> int:
     """Hold the server the settings name (none: a local emulator this starts and stops) to the contract; the
-    exit code."""
+    exit code. The progress and the summary go to `out` (default: stdout); stderr is left to the one-line reason
+    of an exit 2."""
     out = out or sys.stdout
     if settings.targets_emulator:
         # Loaded only for a run of the local emulator, not to break a cycle: Hypothesis draws values from the
@@ -48,7 +60,8 @@ def hold_to_contract(settings: Settings, out: TextIO | None = None) -> int:
             ) from None
 
         with local_emulator.emulator_settings(settings) as emulator_settings:
-            print(f"testing the local emulator at {emulator_settings.base_url}", file=out)
+            if not settings.quiet:
+                print(f"testing the local emulator at {emulator_settings.base_url}", file=out)
             return _hold_to_contract(emulator_settings, out)
     return _hold_to_contract(settings, out)
 
@@ -61,13 +74,21 @@ def _hold_to_contract(settings: Settings, out: TextIO) -> int:
     assert base_url is not None  # settings_from() requires it; local_emulator sets it
     token_url = settings.token_url or contract.token_url(base_url)
     budget = Budget(settings.max_requests, settings.rate, settings.quota_reserve, settings.max_time)
-    print(f"budget: {budget.describe()}; --timeout {settings.timeout:g} s per request", file=out)
+    if not settings.quiet:
+        print(f"budget: {budget.describe()}; --timeout {settings.timeout:g} s per request", file=out)
     results = Results()
     interruption = Interruption()
     outcome = Outcome()
-    with interruption.installed(), http_client(settings.timeout, budget) as http:
+    tracker = RunProgress.of(budget, results, settings.phases, settings.max_examples, settings.no_writes)
+    display = "off" if settings.quiet else settings.progress
+    with (
+        progress_display.shown(lambda: [("", tracker.state())], display, out),
+        interruption.installed(),
+        http_client(settings.timeout, budget) as http,
+    ):
         session: TargetSession | None = None
         try:
+            tracker.enter("preflight")
             main = token_source(token_url, settings.main, settings.token, http, "--client-id", results, "PBX_TOKEN")
             assert main is not None
             session = TargetSession(
@@ -86,7 +107,7 @@ def _hold_to_contract(settings: Settings, out: TextIO) -> int:
                 results,
                 "PBX_READONLY_TOKEN",
             )
-            _checks(session, settings, seed, interruption, outcome)
+            _checks(session, settings, seed, interruption, outcome, tracker)
         except KeyboardInterrupt:
             outcome.interrupted = True
         except StopRun as stop:
@@ -97,6 +118,7 @@ def _hold_to_contract(settings: Settings, out: TextIO) -> int:
             outcome.broke_off = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         finally:
             if session is not None and outcome.snapshots:
+                tracker.enter("restore")
                 with interrupts_held(), _counted(results, budget, "restore"):
                     budget.restoring = True
                     outcome.restored = _restore(session, outcome)
@@ -133,14 +155,24 @@ def _preflight(session: TargetSession, settings: Settings) -> None:
 
 
 def _checks(
-    session: TargetSession, settings: Settings, seed: int, interruption: Interruption, outcome: Outcome
+    session: TargetSession,
+    settings: Settings,
+    seed: int,
+    interruption: Interruption,
+    outcome: Outcome,
+    tracker: RunProgress,
 ) -> None:
     session.results.requests_by_check["setup"] += session.budget.sent  # the token requests and the first read
     if not settings.no_writes:
+        tracker.enter("snapshot")
         with _counted(session.results, session.budget, "setup"):
             _snapshot(session, settings, outcome)
             _learn_write_access(session, outcome)
-    run_scenario_checks(session, stop=lambda: interruption.requested or session.budget.stopped is not None)
+    run_scenario_checks(
+        session,
+        stop=lambda: interruption.requested or session.budget.stopped is not None,
+        on_start=tracker.scenario_started,
+    )
     with _counted(session.results, session.budget, "setup"):
         information = checks.http_basic_at_the_token_endpoint(session)
     if information is not None:
@@ -149,11 +181,18 @@ def _checks(
         raise KeyboardInterrupt
     if session.budget.stopped is not None:
         raise StopRun(session.budget.stopped)
+    tracker.enter("starting schemathesis")
     schema = schemathesis_engine.load(settings, session.base_url, seed, session.main, session.results, session.budget)
     if session.no_writes and not settings.no_writes:  # writes blocked by a failed snapshot (load() covers --no-writes)
         schema = schema.include(method="GET")
     with _counted(session.results, session.budget, SCHEMATHESIS):
-        schemathesis_engine.run_phases(schema, session.results, on_stream=interruption.watch, budget=session.budget)
+        schemathesis_engine.run_phases(
+            schema,
+            session.results,
+            on_stream=interruption.watch,
+            budget=session.budget,
+            on_event=tracker.schemathesis_event,
+        )
     if interruption.requested:
         raise KeyboardInterrupt
 
@@ -263,10 +302,13 @@ def _conclude(
         # the run could not finish (exit 2).
         document["verdict"] = "failed" if failed else "interrupted" if outcome.interrupted else "incomplete"
         document["could_not_finish"] = reason
-    print(report.console(document, results), file=out)
+    summary = report.console(document, results)
+    # Quiet: the verdict alone, the summary's last line.
+    print(summary.splitlines()[-1] if settings.quiet else summary, file=out)
     if settings.report_dir is not None:
         report.write(settings.report_dir, document, results)
-        print(f"reports: {settings.report_dir}/report.html, report.json, junit.xml", file=out)
+        if not settings.quiet:
+            print(f"reports: {settings.report_dir}/report.html, report.json, junit.xml", file=out)
     if reason is not None and not failed:
         raise CouldNotRun(reason)
     return CONFORMS if results.conforms else DOES_NOT_CONFORM

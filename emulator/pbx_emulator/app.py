@@ -40,6 +40,7 @@ from pbx_emulator.faults import MISSING_FIELD, UNDOCUMENTED_METHODS, UNLOCKED_WR
 from pbx_emulator.middleware import (
     AccessLogMiddleware,
     CatchAllMiddleware,
+    LatencyMiddleware,
     RateLimitHeadersMiddleware,
     WrongContentTypeMiddleware,
 )
@@ -303,9 +304,10 @@ def create_app(
     spec_path: Path | None = None,
     max_tokens_per_application: int = MAX_TOKENS_PER_APPLICATION,
     token_failure_limit: int = TOKEN_FAILURE_LIMIT,
+    latency_ms: int = 0,
 ) -> Starlette:
     """The emulator of the contract at `spec_path` (None: the default one), on the store `db_path` names: a SQLite
-    file or `:memory:`, or a PostgreSQL URL (a store several workers share)."""
+    file or `:memory:`, or a PostgreSQL URL (a store several workers share). `latency_ms` delays every answer."""
     active = Faults(faults)  # an unknown fault is refused before the store is opened
     store = open_store(db_path, load_seed(seed_path or SEED_PATH, spec_path))
     try:
@@ -319,7 +321,7 @@ def create_app(
             tokens=store.tokens(max_tokens_per_application),
             spec=spec_path,
         )
-        return _app(store, issuer, active, rate_limit, access_log, spec_path)
+        return _app(store, issuer, active, rate_limit, access_log, spec_path, latency_ms)
     except BaseException:
         store.close()  # start-up abandoned (a bad contract, a signal): the store is not left open
         raise
@@ -332,6 +334,7 @@ def _app(
     rate_limit: int | None,
     access_log: bool,
     spec_path: Path | None,
+    latency_ms: int = 0,
 ) -> Starlette:
     document = load_document(spec_path)
     limiter = RateLimiter(RATE_LIMIT if rate_limit is None else rate_limit, counts=store.counts(RATE))
@@ -354,6 +357,8 @@ def _app(
         paths = [route.path for route in served if isinstance(route, Route) and route.path != token_at]
         routes += [Route(path, answer_not_found, methods=list(UNDOCUMENTED_METHODS)) for path in paths]
     middleware = [Middleware(AccessLogMiddleware)] if access_log else []
+    if latency_ms:
+        middleware.append(Middleware(LatencyMiddleware, seconds=latency_ms / 1000))
     if not active.on("no-rate-limit-headers"):
         middleware.append(Middleware(RateLimitHeadersMiddleware, limiter=limiter))
     if active.on("wrong-content-type"):

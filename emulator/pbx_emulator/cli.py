@@ -90,6 +90,13 @@ def parser() -> argparse.ArgumentParser:
         default=defaults.MAX_CONNECTIONS_PER_ADDRESS,
         help=f"open connections one client address may hold (default {defaults.MAX_CONNECTIONS_PER_ADDRESS})",
     )
+    serve.add_argument(
+        "--latency",
+        type=_not_negative,
+        default=0,
+        metavar="MS",
+        help="milliseconds every answer waits before it is handled, as a remote server's would (default 0)",
+    )
     serve.add_argument("--quiet", action="store_true", help="no access log")
     _tenant_parser(commands)
     return top
@@ -127,6 +134,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be a positive integer")
+    return value
+
+
+def _not_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
@@ -215,6 +229,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
             access_log=not args.quiet,
             max_tokens_per_application=args.max_tokens_per_app,
             token_failure_limit=args.token_failure_limit,
+            latency_ms=args.latency,
         )
     except (SeedError, StoreError, UnknownFault, OSError) as error:
         print(f"pbx-emulator: {error}", file=sys.stderr)
@@ -234,7 +249,7 @@ def serve(args: argparse.Namespace, shutdown: Shutdown) -> int:
         )
         shutdown.server = uvicorn.Server(config)
         shutdown.check()  # a signal from here on sets the server's should_exit
-        print(banner(app, args.host, args.port, args.fault), flush=True)
+        print(banner(app, args.host, args.port, args.fault, latency_ms=args.latency), flush=True)
         shutdown.server.run()
     finally:
         store.close()  # also closed by the app's shutdown; closing twice is harmless
@@ -246,7 +261,7 @@ def serve_with_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutd
     from pbx_emulator.workers import EmulatorConfig, WorkerApp, serve_workers
 
     try:
-        print(banner(app, args.host, args.port, args.fault, args.workers), flush=True)
+        print(banner(app, args.host, args.port, args.fault, args.workers, args.latency), flush=True)
     finally:
         app.state.emulator.store.close()  # the workers open their own
     config = EmulatorConfig(
@@ -260,6 +275,7 @@ def serve_with_workers(app: Starlette, args: argparse.Namespace, shutdown: Shutd
             spec_path=spec,
             max_tokens_per_application=args.max_tokens_per_app,
             token_failure_limit=args.token_failure_limit,
+            latency_ms=args.latency,
         ),
         request_timeout=args.request_timeout,
         max_connections_per_address=args.max_connections_per_address,
@@ -317,7 +333,7 @@ def tenant(args: argparse.Namespace) -> int:
 BANNER_APPLICATIONS = 20
 
 
-def banner(app: Starlette, host: str, port: int, faults: Sequence[str], workers: int = 1) -> str:
+def banner(app: Starlette, host: str, port: int, faults: Sequence[str], workers: int = 1, latency_ms: int = 0) -> str:
     from pbx_kit.seed import demo_applications
 
     emulator = app.state.emulator
@@ -342,4 +358,6 @@ def banner(app: Starlette, host: str, port: int, faults: Sequence[str], workers:
         lines.append(f"    ... and {len(applications) - BANNER_APPLICATIONS} more")
     if faults:
         lines.append(f"  FAULTS ON: {', '.join(faults)}")
+    if latency_ms:
+        lines.append(f"  LATENCY: every answer waits {latency_ms} ms")
     return "\n".join(lines)

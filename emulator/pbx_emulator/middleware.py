@@ -1,4 +1,4 @@
-"""The emulator's middlewares, outermost first: the access log, the rate-limit headers, the
+"""The emulator's middlewares, outermost first: the access log, the `--latency` delay, the rate-limit headers, the
 `wrong-content-type` fault's relabelling, and the last-resort catch-all that turns a bug into a 500.
 
 Each wraps the ASGI `send` to see or change the response's start; none reads a body.
@@ -6,6 +6,7 @@ Each wraps the ASGI `send` to see or change the response's start; none reads a b
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -48,6 +49,20 @@ class AccessLogMiddleware:
             elapsed = (time.perf_counter() - started) * 1000
             outcome = status or "disconnected"
             access_log.info("%s %s %s %.1fms", scope["method"], scope["path"], outcome, elapsed)
+
+
+class LatencyMiddleware:
+    """`--latency MS`: every request waits this long before it is handled, as it would on a remote server; the
+    wait is asynchronous, so concurrent requests wait side by side, not one after another."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(self.seconds)
+        await self.app(scope, receive, send)
 
 
 class RateLimitHeadersMiddleware:

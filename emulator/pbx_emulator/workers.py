@@ -40,6 +40,7 @@ class WorkerApp:
     spec_path: Path | None
     max_tokens_per_application: int
     token_failure_limit: int
+    latency_ms: int = 0
 
     def __call__(self) -> Starlette:
         from pbx_emulator.app import create_app

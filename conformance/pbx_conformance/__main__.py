@@ -1,0 +1,3 @@
+from pbx_conformance.cli import main
+
+raise SystemExit(main())
