@@ -29,6 +29,7 @@ $(PYTHON_DEPS): requirements.txt pyproject.toml $(wildcard */pyproject.toml)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	$(PY) -m pip uninstall --quiet --yes pbx-client-api-kit 2>/dev/null || true  # the one distribution before the split
+	rm -rf pbx_client_api_kit.egg-info  # its metadata in the checkout's root, where `python -m` from here still finds it
 	PYTHONWARNINGS="ignore:Editable installation" \
 	  $(PY) -m pip install --quiet --disable-pip-version-check --no-deps $(addprefix -e ,$(PIECES))
 	touch $@

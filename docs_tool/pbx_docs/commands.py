@@ -44,9 +44,9 @@ class Command:
 
 def commands() -> list[Command]:
     found = []
-    for point in sorted(entry_points(group="console_scripts"), key=lambda point: point.name):
-        if not point.name.startswith(PREFIX):
-            continue
+    # One row per command: a name that two distributions declare is a stale install beside the current one.
+    points = {point.name: point for point in entry_points(group="console_scripts") if point.name.startswith(PREFIX)}
+    for point in sorted(points.values(), key=lambda point: point.name):
         main = point.load()
         with mock.patch.object(argparse.ArgumentParser, "parse_args", _capture):
             try:
