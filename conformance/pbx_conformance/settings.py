@@ -116,7 +116,7 @@ OPTIONS: list[tuple[str, dict[str, str]]] = [
     ("--max-examples", {"help": "cases per operation in the fuzzing and stateful phases (default 25)"}),
     ("--max-time", {"help": "seconds the schemathesis phases may take in all (default: no limit)"}),
     ("--phases", {"help": f"comma-separated schemathesis phases (default {','.join(PHASES)})"}),
-    ("--baseline", {"help": "YAML file of accepted deviations (see the README)"}),
+    ("--baseline", {"help": "YAML file of accepted deviations (its format: docs/qa/baseline.md)"}),
     ("--timeout", {"help": f"seconds one request may take (default {DEFAULT_TIMEOUT:g})"}),
     ("--max-requests", {"help": f"most requests the run sends, all included (default {DEFAULT_MAX_REQUESTS})"}),
     ("--rate", {"help": f"most requests per second (default {DEFAULT_RATE:g} against --base-url, 0: no limit)"}),

@@ -1,7 +1,7 @@
 """Faults on purpose: each breaks the contract in one known way, so the conformance suite can prove it sees it.
 
 `--fault NAME` (repeatable) turns one on. A new fault is one entry of `FAULTS` (its name and what it breaks,
-which `--help` and the README show) plus its branch: `faults.on(NAME)` where the behaviour forks (app.py's
+which `--help` and the site's faults page show) plus its branch: `faults.on(NAME)` where the behaviour forks (app.py's
 handlers, or the middleware list in `create_app` for a fault of every answer).
 """
 

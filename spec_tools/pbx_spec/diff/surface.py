@@ -7,7 +7,7 @@ made required, moved or changed in kind or default. It does not compare annotati
 
 - each `@attrs.define` class gets the `__init__` attrs would write, its fields as keyword parameters (a field
   without a default is required). Decision: keyword-only, because the spec's property order is not a contract and
-  the README builds models by keyword; a new required field, a removed one or one made required still breaks;
+  the SDK's pages build models by keyword; a new required field, a removed one or one made required still breaks;
 - a parameter breaks when its new annotation no longer accepts all the old one did (an `int` is a `float`, as
   type checkers take it); a return value breaks when it may now be something the old one never was; a `Literal`
   alias breaks when it loses a value;
