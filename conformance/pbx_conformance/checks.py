@@ -338,6 +338,16 @@ def call_api_application_cannot_write(session: TargetSession, operation: spec.Op
     _expect_error(response, 403, "app_access_type_deny", 'a "Call API" application\'s PUT')
 
 
+def _unchanging_body(session: TargetSession, operation: spec.OperationUnderTest) -> dict[str, Any] | None:
+    """For a PUT, a body of a value the client already holds (so a call that goes through changes nothing)."""
+    if operation.method != "PUT":
+        return None
+    if session.no_writes:
+        raise Skipped(session.no_writes_because)
+    name = _first_free_text()
+    return {name: session.client(spec.read_of(operation)).get(name)}
+
+
 @scenario_check(
     spec.operations,
     promise="No token, a malformed, unknown, tampered or expired token answers 401 with a `WWW-Authenticate: Bearer` "
@@ -348,12 +358,7 @@ def call_api_application_cannot_write(session: TargetSession, operation: spec.Op
 )
 def invalid_token_is_rejected(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """No token, a malformed, an unknown or an expired-looking token answers 401 with a Bearer challenge."""
-    body = None
-    if operation.method == "PUT":
-        if session.no_writes:
-            raise Skipped(session.no_writes_because)
-        name = _first_free_text()
-        body = {name: session.client(spec.read_of(operation)).get(name)}
+    body = _unchanging_body(session, operation)
     # A real token with a character in front: unknown to the server, yet the report can show it as
     # `x${PBX_TOKEN}` without giving the token away.
     tampered = "x" + session.main.token()
@@ -832,12 +837,7 @@ AUTHORIZATION_SPELLINGS = (("lower case", "bearer {}"), ("upper case", "BEARER {
 )
 def authorization_scheme_is_case_insensitive(session: TargetSession, operation: spec.OperationUnderTest) -> None:
     """`bearer <token>` (any case, more than one space) is taken as `Bearer <token>`."""
-    body = None
-    if operation.method == "PUT":
-        if session.no_writes:
-            raise Skipped(session.no_writes_because)
-        name = _first_free_text()
-        body = {name: session.client(spec.read_of(operation)).get(name)}
+    body = _unchanging_body(session, operation)
     for what, spelling in session.cases(AUTHORIZATION_SPELLINGS, rule=lambda case: case[0]):
         response = session.call(operation, contract.ME, token=spelling.format(session.main.token()), json=body)
         if response.status_code != 200:

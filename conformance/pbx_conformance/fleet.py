@@ -19,12 +19,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any, TextIO
 
 from pbx_conformance import fleet_report, progress_display
+from pbx_conformance.interruption import handling_stop_signals
 from pbx_conformance.targets import FleetSettings, TargetRun
 
 REASON_PREFIX = "pbx-conformance: could not run: "
@@ -149,17 +149,8 @@ class FleetInterruption:
         for process in self.processes:
             process.stop()
 
-    @contextlib.contextmanager
-    def installed(self) -> Iterator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        previous = {sig: signal.signal(sig, self) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+    def installed(self) -> contextlib.AbstractContextManager[None]:
+        return handling_stop_signals(self)
 
 
 def run_fleet(fleet: FleetSettings, out: TextIO | None = None, err: TextIO | None = None) -> int:

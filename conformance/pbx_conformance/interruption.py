@@ -5,10 +5,24 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 from schemathesis.engine.core import EventStream
+
+
+@contextlib.contextmanager
+def handling_stop_signals(handler: Callable[[int, FrameType | None], None]) -> Iterator[None]:
+    """`handler` for Ctrl-C's SIGINT and SIGTERM while the block runs, the previous handlers after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals; an embedding program handles its own
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handled_by in previous.items():
+            signal.signal(sig, handled_by)
 
 
 class Interruption:
@@ -34,17 +48,8 @@ class Interruption:
         if self.requested:
             stream.stop()
 
-    @contextlib.contextmanager
-    def installed(self) -> Iterator[None]:
-        if threading.current_thread() is not threading.main_thread():
-            yield  # only the main thread may handle signals; an embedding program handles its own
-            return
-        previous = {sig: signal.signal(sig, self) for sig in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
+    def installed(self) -> contextlib.AbstractContextManager[None]:
+        return handling_stop_signals(self)
 
 
 @contextlib.contextmanager

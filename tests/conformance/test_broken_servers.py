@@ -17,7 +17,7 @@ import pytest
 from pbx_conformance import cli, suite_run
 from pbx_conformance.results import Failure, Results
 from pbx_conformance.settings import Settings
-from pbx_emulator.testing import free_port, running_emulator
+from pbx_emulator.testing import demo_identities, free_port, running_emulator
 from pbx_kit import contract
 from tests.conformance.stub_servers import HANG, LOGIN_PAGE, RESET, Request, reply, stub_server, token_reply
 
@@ -266,7 +266,7 @@ def test_call_api_credentials_given_as_the_writing_application_are_exit_2_after_
 ):
     """The emulator's own Call API application as --client-id: one PUT of a value the client already holds
     answers 403 app_access_type_deny, and the run stops there with what to change, the client untouched."""
-    readonly = contract.demo_identities().readonly
+    readonly = demo_identities().readonly
     me = "/client/@me/client/"
     with running_emulator() as server:
         bearer = {"Authorization": f"Bearer {server.token()}"}

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pbx_emulator.testing import free_port
+from pbx_emulator.testing import demo_identities, free_port
 from tests.repository import ROOT
 
 WHEELHOUSE = ROOT / "build" / "dist-wheelhouse"
@@ -231,3 +231,17 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 def _canonical(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
+
+
+def identities(base_url: str) -> dict[str, str]:
+    """The suite's three applications, as environment variables: the demo seed's, which the emulator carries."""
+    demo = demo_identities()
+    return {
+        "PBX_BASE_URL": base_url,
+        "PBX_CLIENT_ID": demo.main.app_id,
+        "PBX_CLIENT_SECRET": demo.main.app_secret,
+        "PBX_READONLY_CLIENT_ID": demo.readonly.app_id,
+        "PBX_READONLY_CLIENT_SECRET": demo.readonly.app_secret,
+        "PBX_OTHER_CLIENT_ID": demo.other.app_id,
+        "PBX_OTHER_CLIENT_SECRET": demo.other.app_secret,
+    }

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pbx_emulator.testing import running_emulator
-from pbx_kit.contract import demo_identities
-from tests.distributions.dist_helpers import PackageIndex, hermetic_env, ran, run
+from pbx_emulator.testing import demo_identities, running_emulator
+from tests.distributions.dist_helpers import PackageIndex, hermetic_env, identities, ran, run
 from tests.repository import ROOT
 
 pytestmark = pytest.mark.slow
@@ -49,16 +48,9 @@ def test_the_workflow_runs_the_scripts_commands_and_uploads_both_reports() -> No
 def test_the_shell_recipe_installs_the_pinned_suite_and_holds_the_emulator_to_the_contract(
     index: PackageIndex, tmp_path: Path
 ) -> None:
-    demo = demo_identities()
     with running_emulator() as emulator:
         secrets = {
-            "PBX_BASE_URL": emulator.api_url,
-            "PBX_CLIENT_ID": demo.main.app_id,
-            "PBX_CLIENT_SECRET": demo.main.app_secret,
-            "PBX_READONLY_CLIENT_ID": demo.readonly.app_id,
-            "PBX_READONLY_CLIENT_SECRET": demo.readonly.app_secret,
-            "PBX_OTHER_CLIENT_ID": demo.other.app_id,
-            "PBX_OTHER_CLIENT_SECRET": demo.other.app_secret,
+            **identities(emulator.api_url),
             # a short run, unpaced: the emulator is nobody's production
             "PBX_MAX_EXAMPLES": "5",
             "PBX_SEED": "1",
@@ -70,4 +62,4 @@ def test_the_shell_recipe_installs_the_pinned_suite_and_holds_the_emulator_to_th
     reports = tmp_path / "reports" / "conformance"
     assert (reports / "junit.xml").is_file() and (reports / "report.html").is_file()
     assert result.stdout.startswith("pbx-conformance ")
-    assert demo.main.app_secret not in result.stdout + result.stderr
+    assert demo_identities().main.app_secret not in result.stdout + result.stderr

@@ -21,7 +21,7 @@ import httpx
 import pytest
 import yaml
 
-from pbx_kit.contract import demo_identities
+from pbx_emulator.testing import demo_identities
 from tests.distributions.dist_helpers import (
     FRESH,
     Environment,
@@ -29,6 +29,7 @@ from tests.distributions.dist_helpers import (
     distributions,
     fresh_environment,
     hermetic_env,
+    identities,
     pip_install,
     ran,
     run,
@@ -111,20 +112,6 @@ def emulator(installed: dict[str, Environment], outside: Path) -> Iterator[str]:
     """The installed emulator, served from outside the checkout: its API's base URL."""
     with served_emulator(installed["pbx-emulator"], outside) as served:
         yield served.api_url
-
-
-def identities(base_url: str) -> dict[str, str]:
-    """The suite's three applications, as environment variables: the demo seed's, which the emulator carries."""
-    demo = demo_identities()
-    return {
-        "PBX_BASE_URL": base_url,
-        "PBX_CLIENT_ID": demo.main.app_id,
-        "PBX_CLIENT_SECRET": demo.main.app_secret,
-        "PBX_READONLY_CLIENT_ID": demo.readonly.app_id,
-        "PBX_READONLY_CLIENT_SECRET": demo.readonly.app_secret,
-        "PBX_OTHER_CLIENT_ID": demo.other.app_id,
-        "PBX_OTHER_CLIENT_SECRET": demo.other.app_secret,
-    }
 
 
 def test_each_distribution_pulls_only_what_it_needs_as_docs_install_md_lists(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from pbx_spec.release import Layout, release, write_released_surface
 from tests.repository import ROOT
+from tests.spec_diff.gate_runs import make_check_breaking
 
 from .revision_pairs import PAIRS, revised
 
@@ -34,30 +34,19 @@ def _repository(tmp_path: Path, spec_text: str, version: str = "1.0.0") -> Layou
     return layout
 
 
-def _make_check_breaking(layout: Layout) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "--no-print-directory", "check-breaking", f"RELEASE_ROOT={layout.root}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
 def test_check_breaking_fails_unannounced_and_passes_after_a_major_bump(tmp_path: Path) -> None:
     layout = _repository(tmp_path, revised(BREAKING).text)
-    failed = _make_check_breaking(layout)
+    failed = make_check_breaking(layout)
     assert failed.returncode != 0, failed.stdout + failed.stderr
     assert "no major version bump" in failed.stderr
     assert "required-property-removed" in failed.stdout  # the report says what broke
     assert "**Suggested SDK version bump: major**" in failed.stdout
 
     layout.sdk_version.write_text("1.1.0\n")  # a minor bump does not announce a breaking change
-    assert _make_check_breaking(layout).returncode != 0
+    assert make_check_breaking(layout).returncode != 0
 
     layout.sdk_version.write_text("2.0.0\n")
-    passed = _make_check_breaking(layout)
+    passed = make_check_breaking(layout)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "announced by the major bump to 2.0.0" in passed.stderr
 
@@ -65,19 +54,19 @@ def test_check_breaking_fails_unannounced_and_passes_after_a_major_bump(tmp_path
 def test_check_breaking_passes_a_change_that_breaks_only_servers(tmp_path: Path) -> None:
     # An added operation: a BASE server does not serve it, which is the provider's to follow, not the SDK's users'.
     layout = _repository(tmp_path, revised(SERVER_ONLY).text)
-    result = _make_check_breaking(layout)
+    result = make_check_breaking(layout)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "suggested bump: minor" in result.stderr and "break servers under conformance only" in result.stderr
 
 
 def test_check_breaking_passes_a_change_that_breaks_nothing(tmp_path: Path) -> None:
     layout = _repository(tmp_path, revised(DOCUMENTATION_ONLY).text)
-    result = _make_check_breaking(layout)
+    result = make_check_breaking(layout)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_repository_passes_its_own_gate() -> None:
-    result = _make_check_breaking(Layout())
+    result = make_check_breaking(Layout())
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -94,7 +83,7 @@ def test_release_bumps_writes_the_changelog_and_records_the_contract(tmp_path: P
     changelog = layout.changelog.read_text()
     assert changelog.startswith("# Changelog")
     assert "## pbx-api 2.0.0 (2026-01-02)" in changelog and "required-property-removed" in changelog
-    assert _make_check_breaking(layout).returncode == 0
+    assert make_check_breaking(layout).returncode == 0
     # Nothing changed since: nothing to release, and the changelog is left alone.
     assert release(layout) is None
     assert layout.changelog.read_text() == changelog

@@ -4,7 +4,6 @@ compared with today's SDK, so a change of the runtime or the templates that brea
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import griffe
@@ -17,6 +16,7 @@ from pbx_spec.diff.sdk_surface import generated_package
 from pbx_spec.diff.surface import Surface, compare_surfaces, dump_package, load_dump, load_package
 from pbx_spec.release import Layout, check_breaking, write_released_surface
 from tests.repository import ROOT
+from tests.spec_diff.gate_runs import make_check_breaking
 
 # A public function the released SDK's runtime had and today's has not (listed in `__all__`, as the runtime's are).
 REMOVED_HELPER = "\n\ndef retry_after_seconds(response: object) -> float:\n    return 0.0\n"
@@ -68,12 +68,12 @@ def test_a_runtime_change_that_breaks_callers_fails_the_gate(tmp_path: Path) -> 
     (finding,) = verdict.report.findings
     assert finding.rule == "sdk-since-release" and finding.breaks.keys() == {Axis.SDK}
     assert finding.sdk_summary() == ["removed: function `retry_after_seconds`, in `pbx_api.errors`"]
-    failed = _make_check_breaking(layout)
+    failed = make_check_breaking(layout)
     assert failed.returncode != 0, failed.stdout + failed.stderr
     assert "the SDK changed since the release" in failed.stdout and "no major version bump" in failed.stderr
 
     layout.sdk_version.write_text("2.0.0\n")  # announced
-    assert _make_check_breaking(layout).returncode == 0
+    assert make_check_breaking(layout).returncode == 0
 
 
 @pytest.mark.slow
@@ -109,14 +109,3 @@ def _repository(tmp_path: Path) -> Layout:
     layout.sdk_version.write_text("1.0.0\n")
     write_released_surface(layout)
     return layout
-
-
-def _make_check_breaking(layout: Layout) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["make", "--no-print-directory", "check-breaking", f"RELEASE_ROOT={layout.root}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
