@@ -26,7 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     doing = "run"
     try:
         namespace = parser().parse_args(argv)
-        chosen_spec(namespace.spec)  # --spec, else $PBX_SPEC: for this run and the emulator it may start
+        # --spec, else $PBX_SPEC: for this run and the emulator it may start (compare and merge read reports only)
+        chosen_spec(getattr(namespace, "spec", None))
         if namespace.command == "restore":
             return restore_from(restore_settings_from(namespace))
         if namespace.command == "compare":

@@ -168,6 +168,10 @@ def run_fleet(fleet: FleetSettings, out: TextIO | None = None, err: TextIO | Non
             file=out,
         )
     processes = [TargetProcess(run, fleet.report_dir) for run in fleet.runs]
+    for process in processes:
+        # A report an earlier run left in the folder would be read as this run's result (a target that cannot
+        # even start writes none): only the snapshot stays, which `restore` may still need.
+        fleet_report.clear_target_reports(process.folder)
     interruption = FleetInterruption(processes)
     mode = progress_display.resolve(fleet.progress, out)
     announced: set[str] = set()

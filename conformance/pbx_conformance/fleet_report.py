@@ -22,6 +22,8 @@ from pbx_conformance.report import STYLE
 FLEET_FILE = "fleet.json"
 TARGETS_FOLDER = "targets"
 REPORT_FILE = "report.json"
+# What a target's run writes about its result (its console and snapshot aside).
+TARGET_REPORT_FILES = (REPORT_FILE, "report.html", "junit.xml")
 KIND = "pbx-conformance fleet"
 
 CONFORMS_TEXT, DOES_NOT_CONFORM_TEXT, NOT_TESTED_TEXT = "conforms", "does not conform", "could not be tested"
@@ -64,6 +66,12 @@ def target_entry(
         "failed_checks": document.get("failed_checks", []) if document else [],
         "duration": document.get("duration") if document else None,
     }
+
+
+def clear_target_reports(folder: Path) -> None:
+    """Remove a target's report files of an earlier run from its folder."""
+    for name in TARGET_REPORT_FILES:
+        (folder / name).unlink(missing_ok=True)
 
 
 def read_target_report(report_dir: Path, name: str) -> dict[str, Any] | None:

@@ -61,6 +61,8 @@ def merge_shards(settings: MergeSettings, out: TextIO | None = None, err: TextIO
         if index in given:
             continue  # in a given shard but not run there: cannot be (the shard lists every target of its slice)
         reason = f"no report from shard {index}/{count} (not among the folders merged)"
+        # An earlier merge's report of this target would be read as its result: it was not tested this time.
+        shutil.rmtree(fleet_report.target_folder(settings.report_dir, name), ignore_errors=True)
         ordered.append(
             fleet_report.target_entry(name, target["base_url"], None, reason, settings.report_dir, shard=index)
         )
@@ -69,6 +71,8 @@ def merge_shards(settings: MergeSettings, out: TextIO | None = None, err: TextIO
         "targets_file": first["targets_file"],
         "targets_sha256": first["targets_sha256"],
         "targets_in_file": first["targets_in_file"],
+        # The shards' contract (all the same, checked above), not whatever this process would read.
+        "contract_sha256": first["contract_sha256"],
         "shard": None,
         "merged_from": [
             {"folder": str(path), "shard": shard["shard"], "seed": shard["seed"], "duration": shard["duration"]}
