@@ -24,7 +24,7 @@ DEFAULT_QUOTA_RESERVE = "20%"
 # Where the snapshot goes without --report-dir: a run that writes always leaves one, for `restore --from`.
 DEFAULT_SNAPSHOT_DIR = Path("reports") / "conformance"
 # With --targets: the combined report and each target's own, without --report-dir; and how many targets at once
-# (each is a process of its own, about 150 MB; the work is network-bound).
+# (each is a process of its own, about 115 MB; the work is network-bound).
 DEFAULT_FLEET_DIR = Path("reports") / "fleet"
 DEFAULT_PARALLEL = 8
 

@@ -155,6 +155,56 @@ def test_a_fleet_with_a_target_that_could_not_be_tested_and_none_failing_is_exit
     assert staging["budget"]["max_requests"] == 400 and staging["budget"]["quota_reserve"] == "10%"
 
 
+def _most_at_work_at_once(progress_lines: list[str]) -> int:
+    """From a fleet's `--progress json` lines: the most targets that were at once past their start and sending."""
+    latest: dict[str, dict[str, Any]] = {}
+    most = 0
+    for line in progress_lines:
+        state = json.loads(line)["progress"]
+        latest[state["target"]] = state
+        most = max(most, sum(1 for s in latest.values() if s["status"] == "running" and s["sent"] > 0))
+    return most
+
+
+@pytest.mark.parametrize(("parallel", "at_once"), [("2", 2), ("1", 1)])
+def test_targets_are_tested_side_by_side_up_to_parallel(
+    capsys, usual_credentials, emulators, tmp_path: Path, parallel: str, at_once: int
+):
+    """Two targets, each sending requests while the other does (--parallel 2); one after the other with
+    --parallel 1, which shows the measure can tell the two apart."""
+    clean, faulty = emulators
+    file = targets_file(
+        tmp_path / "targets.yaml",
+        {"name": "clean", "base_url": clean.api_url},
+        {"name": "faulty", "base_url": faulty.api_url},
+    )
+    argv = ["--targets", str(file), "--report-dir", str(tmp_path / "r"), "--parallel", parallel, "--progress", "json"]
+    code, out, err = fleet_cli(capsys, *argv, *SMALL)
+    assert code == 1, out + err
+    progress = [line for line in out.splitlines() if line.startswith('{"progress"')]
+    assert progress, out
+    assert _most_at_work_at_once(progress) == at_once
+
+
+def test_a_report_of_an_earlier_run_is_never_taken_for_this_ones(capsys, usual_credentials, emulators, tmp_path):
+    """The same report folder again, the target now unreachable: it is reported not tested, with no old result."""
+    clean, _ = emulators
+    reports = tmp_path / "fleet"
+    first = targets_file(tmp_path / "first.yaml", {"name": "staging", "base_url": clean.api_url})
+    assert fleet_cli(capsys, "--targets", str(first), "--report-dir", str(reports), *SMALL)[0] == 0
+    assert (reports / "targets" / "staging" / "report.json").is_file()
+
+    again = targets_file(tmp_path / "again.yaml", {"name": "staging", "base_url": unreachable_url()})
+    code, out, err = fleet_cli(capsys, "--targets", str(again), "--report-dir", str(reports), *SMALL)
+    assert code == 2, out + err
+    fleet = json.loads((reports / "fleet.json").read_text())
+    [entry] = fleet["targets"]
+    assert entry["status"] == "could not be tested" and entry["report"] is None and entry["failed_checks"] == []
+    assert all("staging" not in cells for cells in fleet["matrix"].values()), fleet["matrix"]
+    assert not (reports / "targets" / "staging" / "report.json").exists()
+    assert (reports / "targets" / "staging" / "snapshot.json").is_file()  # kept: `restore` may still need it
+
+
 def test_credentials_from_the_variables_a_target_names(capsys, monkeypatch, emulators, tmp_path: Path):
     clean, _ = emulators
     monkeypatch.setenv("BRAND_B_APP", local_emulator.DEMO.client_id)
