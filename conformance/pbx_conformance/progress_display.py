@@ -36,6 +36,7 @@ def resolve(mode: str, stream: TextIO) -> str:
     """`auto`: live on a terminal, plain lines anywhere else."""
     if mode != "auto":
         return mode
+    # TERM: `dumb` (as Emacs' shell sets it) turns the live display into plain lines, even on a terminal
     interactive = hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
     return "live" if interactive else "plain"
 

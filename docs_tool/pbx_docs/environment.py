@@ -4,6 +4,7 @@
   written by `pbx_conformance.settings`), read from each command's own parser (see `commands`);
 - the SDK's: `pbx_api.client.ENVIRONMENT`, the variables a client made without arguments reads;
 - the reference's samples: the variables `pbx_kit.reference`'s own documentation lists;
+- the pieces' own: every `os.environ.get("NAME")` in their code, its meaning from the module's `# NAME: ...` comment;
 - the benchmarks': every `os.environ.get("NAME", default)` in bench/*/*.py.
 """
 
@@ -20,6 +21,14 @@ from pbx_kit import reference
 
 ROOT = Path(__file__).resolve().parents[2]
 OPTION_VARIABLE = re.compile(r"\s*\[(PBX_[A-Z0-9_]+)(?:=1)?\]$")
+# The pieces whose code may read a variable of its own, beside its options' [PBX_NAME].
+PIECES = (
+    "kit/pbx_kit",
+    "emulator/pbx_emulator",
+    "conformance/pbx_conformance",
+    "generator/pbx_generator",
+    "spec_tools/pbx_spec",
+)
 DOCUMENTED_VARIABLE = re.compile(r"^\s+(PBX_[A-Z0-9_]+)\s+(.+)$", re.MULTILINE)
 
 # What each of the SDK's variables holds. The drift test fails when pbx_api.client.ENVIRONMENT names a variable
@@ -63,21 +72,39 @@ def reference_variables() -> list[tuple[str, str, str]]:
     return [(name, "the reference's cURL and Python samples", meaning) for name, meaning in found]
 
 
+def _environment_reads(source: str) -> list[tuple[str, ast.Call]]:
+    """Every `os.environ.get("NAME", ...)` (or `os.getenv`) of a module, with NAME written out: (NAME, the call)."""
+    return [
+        (str(node.args[0].value), node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"get", "getenv"}
+        and "environ" in ast.unparse(node.func.value) + node.func.attr
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+    ]
+
+
+def piece_variables() -> list[tuple[str, str, str]]:
+    rows = []
+    for module in sorted(path for piece in PIECES for path in (ROOT / piece).rglob("*.py")):
+        source = module.read_text(encoding="utf-8")
+        for name, _ in _environment_reads(source):
+            said = re.search(rf"^\s*# {re.escape(name)}: (.+(?:\n\s*# (?![A-Z_]+: ).+)*)", source, re.MULTILINE)
+            if said is None:
+                raise RuntimeError(f"{module.relative_to(ROOT)} reads ${name} without a `# {name}: ...` comment")
+            meaning = " ".join(line.strip().lstrip("# ").strip() for line in said.group(1).splitlines())
+            rows.append((name, code(module.relative_to(ROOT).as_posix()), meaning))
+    return rows
+
+
 def bench_variables() -> list[tuple[str, str, str]]:
     rows = []
     for script in sorted(ROOT.glob("bench/*/*.py")):
-        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in {"get", "getenv"}
-                and "environ" in ast.unparse(node.func.value) + node.func.attr
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-            ):
-                default = ast.unparse(node.args[1]) if len(node.args) > 1 else "none"
-                where = script.relative_to(ROOT).as_posix()
-                rows.append((str(node.args[0].value), code(where), f"default {default}"))
+        for name, node in _environment_reads(script.read_text(encoding="utf-8")):
+            default = ast.unparse(node.args[1]) if len(node.args) > 1 else "none"
+            rows.append((name, code(script.relative_to(ROOT).as_posix()), f"default {default}"))
     return rows
 
 
@@ -98,6 +125,12 @@ def environment_page() -> str:
             "## The commands",
             "",
             table(header, rows(command_variables())),
+            "",
+            "## The pieces' own",
+            "",
+            "Read by a piece's code beside its options.",
+            "",
+            table(header, rows(piece_variables())),
             "",
             "## The SDK",
             "",

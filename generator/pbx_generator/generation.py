@@ -70,6 +70,7 @@ def generate_package(work: Path, sdk_input: Mapping[str, Any], sha256: str) -> P
         "--overwrite",
         "--fail-on-warning",
     ]  # fmt: skip
+    # PATH: this interpreter's bin/ is put first, so openapi-python-client formats with this environment's ruff
     environment = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     result = subprocess.run(command, cwd=work, env=environment, capture_output=True, text=True, check=False)
     if result.returncode != 0 or not (output / "__init__.py").exists():

@@ -42,7 +42,9 @@ from pbx_spec.diff.surface import Surface, compare_surfaces, load_package
 PACKAGE = generator.PACKAGE
 # The kit's modules that make the SDK's input (the variant, its steps, the overlay applier): their code shapes it.
 SDK_INPUT_MODULES = (pbx_kit.variants, pbx_kit.variant_steps, pbx_kit.overlay)
-# PBX_SPEC_CACHE: another folder (the benchmark times a cold cache with an empty one).
+# PBX_SPEC_CACHE: the folder where `pbx-spec` keeps the SDKs it generated, to reuse them (the benchmark times a
+# cold cache with an empty one)
+# XDG_CACHE_HOME: the user's cache folder (default ~/.cache); `pbx-spec` keeps generated SDKs in its pbx-spec/sdk
 CACHE = Path(
     os.environ.get("PBX_SPEC_CACHE")
     or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pbx-spec" / "sdk"
