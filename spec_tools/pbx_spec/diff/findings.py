@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pbx_kit.document import unescape
 from pbx_kit.sdk_names import method_name, python_identifier
 from pbx_spec.diff.changes import Axis, Bump, Change, Kind, SdkName, change_bump, highest
 
@@ -213,7 +214,7 @@ def place_of(pointer: str | None) -> str | None:
     """Where a pointer is, as a reviewer names it: `ClientUpdate.name`, parameter `ClientId`, `GET /client/...`."""
     if not pointer:
         return None
-    parts = [part.replace("~1", "/").replace("~0", "~") for part in pointer.split("/")[1:]]
+    parts = [unescape(part) for part in pointer.split("/")[1:]]
     if len(parts) >= 3 and parts[0] == "components" and parts[1] in _SEGMENTS:
         names = [parts[2]] + [parts[index + 1] for index, part in enumerate(parts[:-1]) if part == "properties"]
         noun = {"schemas": ""}.get(parts[1], parts[1].rstrip("s").replace("requestBodie", "request body") + " ")
