@@ -133,11 +133,26 @@ def add_coverage(
     document["promises_left_unchecked"] = promises.numbers(found, promises.Coverage.UNCHECKED)
 
 
+def _did_not_finish(document: dict[str, Any]) -> str | None:
+    """What stopped a failing run, or None: exit 1 prints no one-line reason, so the console says it."""
+    if document.get("could_not_finish") and document["verdict"] == "failed":
+        return f"the run did not finish: {document['could_not_finish']}"
+    return None
+
+
+def quiet_console(document: dict[str, Any], summary: str) -> str:
+    """--quiet: the verdict, the summary's last line, after what stopped a failing run (an incomplete restore
+    among it), which an exit 1 says nowhere else."""
+    stopped = _did_not_finish(document)
+    verdict = summary.splitlines()[-1]
+    return f"{stopped}\n{verdict}" if stopped else verdict
+
+
 def _coverage_lines(document: dict[str, Any]) -> list[str]:
     lines = []
-    if document.get("could_not_finish") and document["verdict"] == "failed":
-        # Exit 1 prints no one-line reason: what stopped the run after its failures is said here.
-        lines.append(f"the run did not finish: {document['could_not_finish']}")
+    stopped = _did_not_finish(document)
+    if stopped:
+        lines.append(stopped)
     by_number = {entry["number"]: entry for entry in document.get("promises", [])}
     thin = document.get("promises_checked_thinly", [])
     if thin:

@@ -304,8 +304,7 @@ def _conclude(
         document["verdict"] = "failed" if failed else "interrupted" if outcome.interrupted else "incomplete"
         document["could_not_finish"] = reason
     summary = report.console(document, results)
-    # Quiet: the verdict alone, the summary's last line.
-    print(summary.splitlines()[-1] if settings.quiet else summary, file=out)
+    print(report.quiet_console(document, summary) if settings.quiet else summary, file=out)
     if settings.report_dir is not None:
         report.write(settings.report_dir, document, results)
         if not settings.quiet:
