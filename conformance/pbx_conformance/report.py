@@ -176,12 +176,42 @@ def _coverage_lines(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+# The CSS class of each coverage, shared by the promises' table and the checks'.
+_COVERAGE_CSS = {"checked": "passed", "failed": "failed", "unchecked": "failed", "checked thinly": "accepted"}
+
+
+def _promises_html(document: dict[str, Any]) -> str:
+    """Every promise of the inventory, numbered as in PROMISES.md, with its coverage and the checks that hold it;
+    first the numbers checked thinly and left unchecked, as the console says them."""
+    e = html.escape
+    found = document.get("promises", [])
+    if not found:
+        return "<p>None.</p>"
+    lists = []
+    for title, key in (("Checked thinly", "promises_checked_thinly"), ("Left unchecked", "promises_left_unchecked")):
+        numbers = ", ".join(f"#{n}" for n in document.get(key, []))
+        lists.append(f"<li>{title}: {e(numbers) or 'none'}</li>")
+    rows = []
+    for entry in found:
+        held = ", ".join(f"{name} ({got})" for name, got in entry["held_by"].items()) or "-"
+        rows.append(
+            f"<tr><td>#{entry['number']}</td><td>{e(entry['promise'])}</td>"
+            f"<td class='{_COVERAGE_CSS.get(entry['coverage'], 'skipped')}'>{e(entry['coverage'])}"
+            f"{e(': ' + entry['why']) if entry.get('why') else ''}</td><td>{e(held)}</td></tr>"
+        )
+    return (
+        f"<ul>{''.join(lists)}</ul><table><tr><th>#</th><th>promise</th><th>checked</th><th>held by</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
 def _coverage_html(document: dict[str, Any]) -> str:
     e = html.escape
     spent = document.get("requests_by_check", {})
     rows = []
     for entry in document.get("checks", []):
-        css = {"checked": "passed", "failed": "failed", "unchecked": "failed", "checked thinly": "accepted"}
+        css = _COVERAGE_CSS
         requests = spent.get(entry["check"], "") if entry["requests"] is not None else "(schemathesis's cases)"
         rows.append(
             f"<tr><td>{e(entry['check'])}</td><td>{e(entry['promise'])}</td>"
@@ -359,7 +389,8 @@ applications' secrets) before running it.</p>
 <h2>Failures</h2>{"".join(failures) or "<p>None.</p>"}
 <h2>Skipped</h2><ul>{skips or "<li>None.</li>"}</ul>
 <h2>Restore</h2>{_restore_html(document.get("restore"))}
-<h2>Promises: what each check holds, how far the run got with it, its requests</h2>{_coverage_html(document)}
+<h2>Promises: each numbered as in PROMISES.md, how far the run got with it</h2>{_promises_html(document)}
+<h2>Checks: what each holds, how far the run got with it, its requests</h2>{_coverage_html(document)}
 <h2>Warnings</h2><ul>{warnings or "<li>None.</li>"}</ul>
 <h2>Notes</h2><ul>{notes or "<li>None.</li>"}</ul>
 </body></html>

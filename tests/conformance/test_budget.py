@@ -128,6 +128,10 @@ def test_a_run_capped_at_300_requests_checks_every_promise_and_passes(report_dir
     assert {entry["coverage"] for entry in document["promises"]} <= {"checked", "checked thinly", "not checkable"}
     assert document["promises_checked_thinly"], "300 requests cannot take every case of every check"
     assert "promises checked thinly" in outcome.console and "--max-requests 300 reached" in outcome.console
+    page = (report_dir / "report.html").read_text(encoding="utf-8")  # the HTML says the same, by number
+    thin = ", ".join(f"#{number}" for number in document["promises_checked_thinly"])
+    assert f"<li>Checked thinly: {thin}</li>" in page and "<li>Left unchecked: none</li>" in page
+    assert all(f"<tr><td>#{entry['number']}</td>" in page for entry in document["promises"])
     # Every check of the suite ran, and the report says what each spent; schemathesis filled what was left.
     spent = document["requests_by_check"]
     for entry in document["checks"]:
