@@ -918,7 +918,8 @@ def json_escapes_and_whitespace_are_read_as_json(session: TargetSession, operati
 @scenario_check(
     spec.token_endpoint,
     promise="A token request may name the documented scope (`scope=all`) or leave it empty, and still gets a token "
-    "(RFC 6749 sections 3.3 and 4.4.2: the scope is optional; section 3.1: an empty parameter is an omitted one)",
+    "(RFC 6749 sections 3.3 and 4.4.2: the scope is optional; section 3.2: an empty parameter of a token request "
+    "is an omitted one)",
     fails_when="a token request with `scope=all`, or with `scope=` (empty), answers anything but 200 with a token",
     sends="two token requests with the right App ID and App Secret, one with each documented scope, one with an empty "
     "`scope`",

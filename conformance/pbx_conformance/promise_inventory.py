@@ -9,6 +9,7 @@ conformance/PROMISES.md's table is generated from it:
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from functools import cache
@@ -53,8 +54,15 @@ def promises() -> tuple[Promise, ...]:
     )
 
 
+# A code span (`...`): its spaces are what a caller sends (`Bearer  <token>`, two of them), so they are kept.
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
+
+
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    """The text as one table cell: whitespace folded to one space and `|` escaped, outside code spans only."""
+    parts = _CODE_SPAN.split(text)
+    folded = [part.replace("\n", " ") if _CODE_SPAN.fullmatch(part) else re.sub(r"\s+", " ", part) for part in parts]
+    return "".join(folded).strip().replace("|", "\\|")
 
 
 def table() -> str:

@@ -133,11 +133,26 @@ def add_coverage(
     document["promises_left_unchecked"] = promises.numbers(found, promises.Coverage.UNCHECKED)
 
 
+def _did_not_finish(document: dict[str, Any]) -> str | None:
+    """What stopped a failing run, or None: exit 1 prints no one-line reason, so the console says it."""
+    if document.get("could_not_finish") and document["verdict"] == "failed":
+        return f"the run did not finish: {document['could_not_finish']}"
+    return None
+
+
+def quiet_console(document: dict[str, Any], summary: str) -> str:
+    """--quiet: the verdict, the summary's last line, after what stopped a failing run (an incomplete restore
+    among it), which an exit 1 says nowhere else."""
+    stopped = _did_not_finish(document)
+    verdict = summary.splitlines()[-1]
+    return f"{stopped}\n{verdict}" if stopped else verdict
+
+
 def _coverage_lines(document: dict[str, Any]) -> list[str]:
     lines = []
-    if document.get("could_not_finish") and document["verdict"] == "failed":
-        # Exit 1 prints no one-line reason: what stopped the run after its failures is said here.
-        lines.append(f"the run did not finish: {document['could_not_finish']}")
+    stopped = _did_not_finish(document)
+    if stopped:
+        lines.append(stopped)
     by_number = {entry["number"]: entry for entry in document.get("promises", [])}
     thin = document.get("promises_checked_thinly", [])
     if thin:
@@ -161,12 +176,42 @@ def _coverage_lines(document: dict[str, Any]) -> list[str]:
     return lines
 
 
+# The CSS class of each coverage, shared by the promises' table and the checks'.
+_COVERAGE_CSS = {"checked": "passed", "failed": "failed", "unchecked": "failed", "checked thinly": "accepted"}
+
+
+def _promises_html(document: dict[str, Any]) -> str:
+    """Every promise of the inventory, numbered as in PROMISES.md, with its coverage and the checks that hold it;
+    first the numbers checked thinly and left unchecked, as the console says them."""
+    e = html.escape
+    found = document.get("promises", [])
+    if not found:
+        return "<p>None.</p>"
+    lists = []
+    for title, key in (("Checked thinly", "promises_checked_thinly"), ("Left unchecked", "promises_left_unchecked")):
+        numbers = ", ".join(f"#{n}" for n in document.get(key, []))
+        lists.append(f"<li>{title}: {e(numbers) or 'none'}</li>")
+    rows = []
+    for entry in found:
+        held = ", ".join(f"{name} ({got})" for name, got in entry["held_by"].items()) or "-"
+        rows.append(
+            f"<tr><td>#{entry['number']}</td><td>{e(entry['promise'])}</td>"
+            f"<td class='{_COVERAGE_CSS.get(entry['coverage'], 'skipped')}'>{e(entry['coverage'])}"
+            f"{e(': ' + entry['why']) if entry.get('why') else ''}</td><td>{e(held)}</td></tr>"
+        )
+    return (
+        f"<ul>{''.join(lists)}</ul><table><tr><th>#</th><th>promise</th><th>checked</th><th>held by</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+
+
 def _coverage_html(document: dict[str, Any]) -> str:
     e = html.escape
     spent = document.get("requests_by_check", {})
     rows = []
     for entry in document.get("checks", []):
-        css = {"checked": "passed", "failed": "failed", "unchecked": "failed", "checked thinly": "accepted"}
+        css = _COVERAGE_CSS
         requests = spent.get(entry["check"], "") if entry["requests"] is not None else "(schemathesis's cases)"
         rows.append(
             f"<tr><td>{e(entry['check'])}</td><td>{e(entry['promise'])}</td>"
@@ -344,7 +389,8 @@ applications' secrets) before running it.</p>
 <h2>Failures</h2>{"".join(failures) or "<p>None.</p>"}
 <h2>Skipped</h2><ul>{skips or "<li>None.</li>"}</ul>
 <h2>Restore</h2>{_restore_html(document.get("restore"))}
-<h2>Promises: what each check holds, how far the run got with it, its requests</h2>{_coverage_html(document)}
+<h2>Promises: each numbered as in PROMISES.md, how far the run got with it</h2>{_promises_html(document)}
+<h2>Checks: what each holds, how far the run got with it, its requests</h2>{_coverage_html(document)}
 <h2>Warnings</h2><ul>{warnings or "<li>None.</li>"}</ul>
 <h2>Notes</h2><ul>{notes or "<li>None.</li>"}</ul>
 </body></html>

@@ -70,7 +70,8 @@ class Settings:
     quota_reserve: str = DEFAULT_QUOTA_RESERVE
     # Undocumented response fields fail the run instead of being a warning.
     strict: bool = False
-    # How the run shows its progress (progress_display.MODES); quiet: no progress, and of the summary only the verdict.
+    # How the run shows its progress (progress_display.MODES); quiet: no progress, and of the summary only the verdict
+    # (after what stopped a failing run).
     progress: str = "auto"
     quiet: bool = False
 
@@ -196,7 +197,8 @@ def parser() -> argparse.ArgumentParser:
         "--quiet",
         action="store_true",
         default=None,
-        help=f"print only the verdict: no progress, no summary table (the reports are written as usual) "
+        help=f"print only the verdict (and what stopped a failing run): no progress, no summary table (the reports "
+        "are written as usual) "
         f"[{env_name('--quiet')}]",
     )
     restore = commands.add_parser(

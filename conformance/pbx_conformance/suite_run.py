@@ -117,12 +117,13 @@ def _hold_to_contract(settings: Settings, out: TextIO) -> int:
                 raise CouldNotRun(str(error) or type(error).__name__) from None
             outcome.broke_off = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
         finally:
+            # What stopped the checks, not the restore: a restore the quota cut short is said by its own report.
+            outcome.stopped = outcome.stopped or budget.stopped
             if session is not None and outcome.snapshots:
                 tracker.enter("restore")
                 with interrupts_held(), _counted(results, budget, "restore"):
                     budget.restoring = True
                     outcome.restored = _restore(session, outcome)
-    outcome.stopped = outcome.stopped or budget.stopped
     return _conclude(settings, seed, results, outcome, deviations, budget, time.monotonic() - started, out)
 
 
@@ -303,8 +304,7 @@ def _conclude(
         document["verdict"] = "failed" if failed else "interrupted" if outcome.interrupted else "incomplete"
         document["could_not_finish"] = reason
     summary = report.console(document, results)
-    # Quiet: the verdict alone, the summary's last line.
-    print(summary.splitlines()[-1] if settings.quiet else summary, file=out)
+    print(report.quiet_console(document, summary) if settings.quiet else summary, file=out)
     if settings.report_dir is not None:
         report.write(settings.report_dir, document, results)
         if not settings.quiet:
@@ -319,7 +319,7 @@ def _could_not_finish(
 ) -> str | None:
     """Why the run could not do its work, or None: an incomplete run is exit 2 unless a check failed first, never
     a verdict of conformance. A budget that ran out once every promise was checked (`unchecked` empty) ended only
-    schemathesis's filling of what was left: the run finished."""
+    schemathesis's filling of what was left: the run finished, unless the restore was left incomplete."""
     restored = _restore_summary(outcome.restored)
     shown = ", ".join(unchecked[:SHOWN_UNCHECKED]) if unchecked else ""
     if unchecked and len(unchecked) > SHOWN_UNCHECKED:
@@ -331,6 +331,10 @@ def _could_not_finish(
         return f"the run broke off ({outcome.broke_off[:200]}); {restored}"
     if outcome.stopped is not None and (unchecked or unchecked is None):
         return f"stopped before the run finished: {outcome.stopped}{left}; {restored}"
+    if outcome.restored is not None and not outcome.restored.complete:
+        # Every check ran, but the client is left changed (the quota cut the restore short, or the server would not
+        # take its values back): never a passing run, and the console says how to put the client back.
+        return f"the checks finished, but {restored}"
     if outcome.writes_blocked is not None and not results.failed_checks():
         # With failed checks the server is already shown not to conform (exit 1); the writing checks are
         # reported not run, with this reason, either way.

@@ -26,6 +26,7 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
+    target: str = ""  # the path with its query, as sent
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -136,7 +137,7 @@ def _read(connection: socket.socket) -> Request | None:
         if not chunk:
             break
         body += chunk
-    return Request(method, target.split("?")[0], headers, body)
+    return Request(method, target.split("?")[0], headers, body, target)
 
 
 @contextmanager

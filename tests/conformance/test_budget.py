@@ -7,9 +7,17 @@ makes the run fail (exit 1) whatever stopped it, and a run that could not check 
 
 from __future__ import annotations
 
+import threading
+
+import httpx
 import pytest
 
+from pbx_conformance import report, suite_run
 from pbx_conformance.budget import Budget, StopRun
+from pbx_conformance.progress import RunProgress
+from pbx_conformance.restore import ClientRestore, RestoreReport
+from pbx_conformance.results import Failure, Results
+from pbx_conformance.settings import Settings
 from pbx_emulator.testing import running_emulator
 from pbx_kit import contract
 from tests.conformance.conformance_helpers import QUICK_PHASES, run_suite
@@ -120,6 +128,10 @@ def test_a_run_capped_at_300_requests_checks_every_promise_and_passes(report_dir
     assert {entry["coverage"] for entry in document["promises"]} <= {"checked", "checked thinly", "not checkable"}
     assert document["promises_checked_thinly"], "300 requests cannot take every case of every check"
     assert "promises checked thinly" in outcome.console and "--max-requests 300 reached" in outcome.console
+    page = (report_dir / "report.html").read_text(encoding="utf-8")  # the HTML says the same, by number
+    thin = ", ".join(f"#{number}" for number in document["promises_checked_thinly"])
+    assert f"<li>Checked thinly: {thin}</li>" in page and "<li>Left unchecked: none</li>" in page
+    assert all(f"<tr><td>#{entry['number']}</td>" in page for entry in document["promises"])
     # Every check of the suite ran, and the report says what each spent; schemathesis filled what was left.
     spent = document["requests_by_check"]
     for entry in document["checks"]:
@@ -174,3 +186,63 @@ def test_a_deeper_pass_must_leave_schemathesis_its_share_and_the_restore_its_all
     assert budget.can_afford(room) and not budget.can_afford(room + 1)
     budget.after_response(200, {"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "100"})
     assert not budget.can_afford(room)  # the quota's remaining is lower than the cap's
+
+
+def test_a_restore_the_quota_cut_short_is_never_a_passing_run(report_dir, monkeypatch):
+    """Every check ran and passed, then the quota ran out under the restore: its PUTs answer 429. The client is left
+    changed, so the run did not finish its work: exit 2 with the command that puts the client back."""
+    quota_spent = threading.Event()
+    enter = RunProgress.enter
+
+    def entering(self: RunProgress, stage: str) -> None:
+        if stage == "restore":
+            quota_spent.set()
+        enter(self, stage)
+
+    monkeypatch.setattr(RunProgress, "enter", entering)
+    with running_emulator() as emulator, httpx.Client(base_url=emulator.url, timeout=10) as upstream:
+
+        def respond(request: Request) -> bytes:
+            if request.method == "PUT" and quota_spent.is_set():
+                return reply(429, {"message": "later", "status": "rate_limit_exceeded"}, X_RateLimit_Reset="1200")
+            try:
+                answer = upstream.request(
+                    request.method, request.target, content=request.body, headers=forwarded(request.headers)
+                )
+            except httpx.LocalProtocolError:  # a header h11 will not send: refused as the emulator's uvicorn does
+                return reply(400, b"Invalid HTTP request received.", "text/plain; charset=utf-8")
+            kept = {name.replace("-", "_"): value for name, value in answer.headers.items() if forwardable(name)}
+            return reply(answer.status_code, answer.content, answer.headers.get("content-type", ""), **kept)
+
+        with stub_server(respond) as proxy:
+            outcome = run_suite(proxy, report_dir, phases=QUICK_PHASES)
+    assert quota_spent.is_set()
+    assert outcome.document["failed_checks"] == [], outcome.console
+    assert outcome.document["promises_left_unchecked"] == []
+    assert outcome.document["restore"]["changed"], "the checks left nothing to restore: the test shows nothing"
+    assert outcome.code == 2, outcome.console
+    reason = outcome.document["could_not_finish"]
+    assert "NOT fully restored" in reason and f"restore --from {report_dir}" in reason, reason
+    assert outcome.document["verdict"] == "incomplete"
+
+
+def forwarded(headers: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in headers.items() if name not in ("host", "content-length", "connection")}
+
+
+def forwardable(name: str) -> bool:
+    return name.lower() not in ("content-type", "content-length", "connection", "transfer-encoding", "date", "server")
+
+
+def test_a_failing_run_whose_restore_was_cut_short_still_says_so():
+    """Exit 1 prints no one-line reason: the console's `the run did not finish` line carries the restore command."""
+    results = Results()
+    results.failed(Failure(check="not_a_server_error", operation="GET /x/", message="500"))
+    outcome = suite_run.Outcome()
+    cut = ClientRestore("main", 1, changed=["name"], error="restore stopped: StopRun: 429", budget_stopped=True)
+    outcome.restored = RestoreReport(clients=[cut], snapshot_path="/tmp/r/snapshot.json")
+    settings = Settings(None, None, None, None, None, None, None, 1, None, ("examples",), None, False)
+    reason = suite_run._could_not_finish(results, outcome, settings, [])
+    assert reason is not None and "NOT fully restored" in reason and "restore --from /tmp/r" in reason
+    document = {"verdict": "failed", "could_not_finish": reason}
+    assert report._coverage_lines(document)[0] == f"the run did not finish: {reason}"

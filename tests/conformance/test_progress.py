@@ -88,3 +88,15 @@ def test_live_on_a_terminal() -> None:
     assert "pbx-conformance " in text and "suite checks" in text and "requests " in text and "quota left " in text
     assert "progress: " not in text  # not the plain lines
     assert "PASSED: 0 failed" in text.splitlines()[-1]
+
+
+def test_quiet_keeps_what_stopped_a_failing_run(report_dir: Path) -> None:
+    """Exit 1 prints no one-line reason on stderr: under --quiet the verdict still follows what stopped the run."""
+    out = io.StringIO()
+    with running_emulator(faults=["put-not-stored"], extra_args=["--quiet"]) as server:
+        settings = settings_for(server, report_dir, max_requests=120, quiet=True)
+        assert suite_run.hold_to_contract(settings, out) == 1
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("the run did not finish: stopped before the run finished: --max-requests 120")
+    assert lines[1].startswith("FAILED: ")

@@ -57,3 +57,10 @@ def test_promises_md_holds_the_inventory_as_its_table():
         "`.venv/bin/python -m pbx_conformance.promise_inventory write conformance/PROMISES.md`"
     )
     assert promise_inventory.main(["check", str(PROMISES)]) == 0
+
+
+def test_a_cell_keeps_the_spaces_of_a_code_span():
+    """`Bearer  <token>` is two spaces on purpose (RFC 7235's 1*SP): folding them would say another request."""
+    cell = promise_inventory._cell("sends  `Bearer  <token>`\n and `a|b`  too ")
+    assert cell == "sends `Bearer  <token>` and `a\\|b` too"
+    assert "`Bearer  <token>`" in promise_inventory.table()
