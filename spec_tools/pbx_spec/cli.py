@@ -7,8 +7,9 @@
 
 `diff` exits 0 when no axis of --fail-on breaks (all three by default), 1 when one does, 2 when it could not
 compare (with the reason). `check-breaking` exits 1 when the suggested bump is major and the SDK's major version
-was not raised. Markdown fits a pull-request comment (65,536 characters, with a note when cut); HTML and JSON
-are never cut.
+was not raised, 2 when it cannot compare (released/sdk-surface.json, the released SDK's surface, missing or
+unreadable; a contract that cannot be read). Markdown fits a pull-request comment (65,536 characters, with a note
+when cut); HTML and JSON are never cut.
 
 BASE and REVISION are each a file or a git revision of openapi.yaml (`HEAD~1`, a tag, a commit) in the git
 repository of the working directory; REVISION defaults to `--spec` (or $PBX_SPEC), else the contract pbx-kit
@@ -80,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "diff":
+            if args.no_sdk and args.fail_on and Axis.SDK in args.fail_on:
+                print(
+                    "pbx-spec: --fail-on sdk with --no-sdk: the SDK is not compared, so it never fails", file=sys.stderr
+                )
             revision = args.revision or str(chosen_spec(args.spec))
             report = compare_names(args.base, revision, sdk=not args.no_sdk)
             _write(_rendered(report, args.format), args.output)

@@ -1,11 +1,15 @@
-"""The revision pairs' SDKs are generated once, in parallel, and cached under build/ (by the inputs' hash)."""
+"""The revision pairs' SDKs are generated once, in parallel, and cached by the inputs' hash in the repository's
+build/spec-diff-sdk (as $PBX_SPEC_CACHE, which the tools' subprocesses read too), not in the user's ~/.cache."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
+from pbx_spec.diff import sdk_surface
 from pbx_spec.diff.revisions import Revision
 from pbx_spec.diff.sdk_surface import generated_package
 
@@ -13,6 +17,16 @@ from .revision_pairs import PAIRS, base_revision, revised
 
 # Generation is a subprocess (openapi-python-client, then ruff): threads overlap them.
 GENERATION_WORKERS = 3
+TEST_CACHE = Path(__file__).resolve().parents[2] / "build" / "spec-diff-sdk"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sdk_cache() -> Iterator[Path]:
+    """The session's SDK cache, for this process (sdk_surface.CACHE) and the commands it runs ($PBX_SPEC_CACHE)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PBX_SPEC_CACHE", str(TEST_CACHE))
+        patch.setattr(sdk_surface, "CACHE", TEST_CACHE)
+        yield TEST_CACHE
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,11 @@
 Each pair edits a copy of the contract in one way and says, for each axis, whether the edit breaks it, and the
 bump, with the reasoning written down (`why`): what the edit does to a client on the wire written for BASE, to a
 server that conforms to BASE under REVISION's suite, and to Python code written against BASE's SDK (read off
-the two generated SDKs, generated and diffed). The bump follows docs/change-report.md: major when a client on the
-wire or SDK code can break, minor when a caller gains something (or something is deprecated), patch otherwise.
+the two generated SDKs, generated and diffed). The bump follows docs/maintainers/change-report.md: major when a
+client on the wire or SDK code can break, minor when a caller gains something (or something is deprecated), patch
+otherwise.
 The edits read names from the document itself (the first read-only field, a writable field, ...) where the case
-is about a kind of field rather than a field. bench/spec_diff/accuracy.py measures a classifier on the set.
+is about a kind of field rather than a field. tests/spec_diff/accuracy.py measures a classifier on the set.
 """
 
 from __future__ import annotations
@@ -558,6 +559,30 @@ def remove_error_status(document: Document) -> None:
 
 def add_error_status(document: Document) -> None:
     operation(document, "getClient")["responses"]["400"] = {"$ref": "#/components/responses/BadRequest"}
+
+
+def payload_too_large(document: Document) -> dict[str, Any]:
+    return document["components"]["responses"]["PayloadTooLarge"]  # type: ignore[no-any-return]
+
+
+def lower_body_limit(document: Document) -> None:
+    payload_too_large(document)["x-max-body-bytes"] //= 2
+
+
+def raise_body_limit(document: Document) -> None:
+    payload_too_large(document)["x-max-body-bytes"] *= 2
+
+
+def remove_body_limit(document: Document) -> None:
+    del payload_too_large(document)["x-max-body-bytes"]
+
+
+def add_unknown_extension(document: Document) -> None:
+    operation(document, "getClient")["x-cache-seconds"] = 60
+
+
+def change_provenance(document: Document) -> None:
+    payload_too_large(document)["x-provenance"]["decided"]["Body size limit and 413"] += " Reworded."
 
 
 def change_success_status(document: Document) -> None:
@@ -1291,6 +1316,51 @@ PAIRS: tuple[Pair, ...] = (
         (),
         "minor",
         "Nothing on the wire; the SDK gains a model class.",
+    ),
+    # extensions: `x-max-body-bytes` (the emulator and the suite read it), and ones no tool reads
+    pair(
+        "body-limit-lowered",
+        lower_body_limit,
+        (W, S),
+        "major",
+        "A client sending a body between the two limits, which BASE promised to read, now gets 413; a BASE server "
+        "reads bodies REVISION says it refuses. The SDK does not read the limit.",
+        "body-limit-lowered",
+    ),
+    pair(
+        "body-limit-raised",
+        raise_body_limit,
+        (S,),
+        "minor",
+        "Clients' bodies under the old limit are still read, and a caller may now send larger ones (minor); a BASE "
+        "server refuses bodies between the limits that REVISION says it reads. The SDK does not read the limit.",
+        "body-limit-raised",
+    ),
+    pair(
+        "body-limit-removed",
+        remove_body_limit,
+        (W,),
+        "major",
+        "The 413 stays documented with no size: a client can no longer rely on a body up to the old limit being "
+        "read; a BASE server's limit is one REVISION allows. The SDK does not read the limit.",
+        "body-limit-removed",
+    ),
+    pair(
+        "unknown-extension-added",
+        add_unknown_extension,
+        (),
+        "patch",
+        "An extension no tool of the kit reads (neither the generator, the emulator nor the suite): nothing on the "
+        "wire or in the SDK changes; it is reported for the reviewer to judge what reads it.",
+        "extension-added",
+    ),
+    pair(
+        "provenance-changed",
+        change_provenance,
+        (),
+        "patch",
+        f"`x-provenance` says where a fact comes from, for people: {NOTHING}.",
+        no_changes=True,
     ),
     # statuses and headers
     pair(

@@ -18,6 +18,7 @@ from .revision_pairs import PAIRS, Document, client, revised
 BREAKING = next(pair for pair in PAIRS if pair.name == "request-constraint-narrowed")
 DOCUMENTATION_ONLY = next(pair for pair in PAIRS if pair.name == "description")
 SERVER_ONLY = next(pair for pair in PAIRS if pair.name == "request-only-constraint-widened")
+SDK_ONLY = next(pair for pair in PAIRS if pair.name == "schema-renamed")
 
 
 def _write(tmp_path: Path, name: str, text: str) -> str:
@@ -47,6 +48,20 @@ def test_json_report_has_its_documented_shape(tmp_path: Path, capsys: pytest.Cap
     assert line.strip().startswith("maxLength: 100")
 
 
+def test_json_report_with_the_sdk_axis_has_its_documented_shape(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Both SDKs generated: the SDK's findings (a model class renamed) are in the shape as well.
+    revision = _write(tmp_path, "revision.yaml", revised(SDK_ONLY).text)
+    assert main(["diff", str(DEFAULT_SPEC_PATH), revision, "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    jsonschema_rs.validator_for(SCHEMA).validate(report)
+    assert report["sdk_compared"] is True and report["axes"]["sdk"]["breaks"] is True
+    assert report["axes"]["wire"]["breaks"] is False and report["axes"]["server"]["breaks"] is False
+    sdk_changes = [change for finding in report["findings"] for change in finding["sdk_changes"]]
+    assert sdk_changes and all(change["sdk"]["owner"].startswith("pbx_api") for change in sdk_changes), sdk_changes
+
+
 def test_markdown_report_and_exit_zero_when_nothing_breaks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     revision = _write(tmp_path, "revision.yaml", revised(DOCUMENTATION_ONLY).text)
     assert main(["diff", str(DEFAULT_SPEC_PATH), revision]) == 0
@@ -70,6 +85,28 @@ def test_fail_on_chooses_the_axes_that_fail_the_run(
     out = capsys.readouterr().out
     assert "**Suggested SDK version bump: minor**" in out
     assert "| servers under conformance | **breaks** | 1 |" in out
+
+
+@pytest.mark.parametrize(("fail_on", "code"), [("sdk", 1), ("server", 0), ("wire,server", 0), (None, 1)])
+def test_fail_on_sdk_fails_on_what_the_generated_sdks_show(
+    tmp_path: Path, fail_on: str | None, code: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A schema renamed: nothing on the wire or for a server, but the SDK's model class is renamed (both SDKs are
+    # generated and their surfaces compared).
+    revision = _write(tmp_path, "revision.yaml", revised(SDK_ONLY).text)
+    options = ["--fail-on", fail_on] if fail_on else []
+    assert main(["diff", str(DEFAULT_SPEC_PATH), revision, *options]) == code
+    out = capsys.readouterr().out
+    assert "| the generated SDK | **breaks** |" in out and "| servers under conformance | nothing breaks | 0 |" in out
+
+
+def test_fail_on_sdk_with_no_sdk_says_it_cannot_fail(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    revision = _write(tmp_path, "revision.yaml", revised(SDK_ONLY).text)
+    assert main(["diff", "--no-sdk", str(DEFAULT_SPEC_PATH), revision, "--fail-on", "sdk"]) == 0
+    (note,) = capsys.readouterr().err.splitlines()
+    assert "--fail-on sdk with --no-sdk" in note and "never fails" in note
+    assert main(["diff", "--no-sdk", str(DEFAULT_SPEC_PATH), revision, "--fail-on", "wire"]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_fail_on_refuses_an_unknown_axis_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,6 +41,10 @@ def test_check_breaking_fails_unannounced_and_passes_after_a_major_bump(tmp_path
     assert "no major version bump" in failed.stderr
     assert "required-property-removed" in failed.stdout  # the report says what broke
     assert "**Suggested SDK version bump: major**" in failed.stdout
+    # The released SDK's surface is compared too, and the SDK change the removed field makes there is the same as
+    # between the two contracts' SDKs: it is told once, under the contract's change, not again as the SDK's own.
+    assert "released SDK was not compared" not in failed.stdout
+    assert "the SDK changed since the release" not in failed.stdout, failed.stdout
 
     layout.sdk_version.write_text("1.1.0\n")  # a minor bump does not announce a breaking change
     assert make_check_breaking(layout).returncode != 0

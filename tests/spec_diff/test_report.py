@@ -14,7 +14,7 @@ from pbx_spec.diff.report import Report
 from pbx_spec.diff.revisions import Revision
 from tests.repository import ROOT
 
-from .revision_pairs import PAIRS, base_revision, revised
+from .revision_pairs import PAIRS, base_revision, remove_body_limit, revised
 
 SCREEN = 40  # lines of Markdown outside collapsed <details>
 
@@ -138,3 +138,13 @@ def test_the_pages_example_is_what_the_report_says(base: Revision, revisions: di
     for line in example.splitlines():
         if line.startswith(("  - ", "- breaks", "| ", "Decided by", "**Suggested")):
             assert line in shown, f"the page's example says {line!r}; the report now says:\n" + "\n".join(shown)
+
+
+def test_a_body_limit_added_where_there_was_none_breaks_only_servers() -> None:
+    # The pairs edit today's contract, which has the limit; this is the other way, as released/ to today's was:
+    # BASE documents the 413 with no size, REVISION says from which size.
+    without_limit = type(PAIRS[0])("no-limit", remove_body_limit, True, False, False, "major", "the limit removed")
+    report = compare(revised(without_limit), base_revision(), sdk=False)
+    (change,) = [change for change in report.changes if change.rule.startswith("body-limit")]
+    assert change.rule == "body-limit-added" and set(change.breaks) == {Axis.SERVER}, report.to_markdown()
+    assert report.bump is Bump.PATCH and change.pointer == "/components/responses/PayloadTooLarge/x-max-body-bytes"

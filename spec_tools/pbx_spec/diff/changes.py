@@ -1,6 +1,6 @@
 """One change between two revisions, which axes it breaks and why, and the SDK version bump a list of them asks for.
 
-The bump is the SDK's semantic version, decided by the SDK's users (docs/change-report.md):
+The bump is the SDK's semantic version, decided by the SDK's users (docs/maintainers/change-report.md):
 
 - **major** when code written against the old SDK, or a client on the wire, can break;
 - **minor** when the revision adds something a caller can use (`Kind.ADDITION`), or deprecates something;

@@ -1,8 +1,9 @@
 """The change report as JSON for tools: a documented, versioned shape (`SCHEMA`, a JSON Schema).
 
 `format` and `version` say which shape a document has; `version` goes up whenever a field is removed or changes
-meaning (adding a field does not change it). docs/change-report.md's table of fields is written from `SCHEMA`
-(`python -m pbx_spec.diff.json_report write docs/change-report.md`); a test fails when they differ.
+meaning (adding a field does not change it). docs/maintainers/change-report.md's table of fields is written from
+`SCHEMA` (`python -m pbx_spec.diff.json_report write docs/maintainers/change-report.md`); a test fails when they
+differ.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Families (as oasdiff's checker/ groups its checks): `documentation` (descriptions, examples, deprecation, info,
 tags), `servers`, `security` (schemes, flows, scopes, requirements), `operations` (added, removed, moved, and
 what each says), `parameters`, `bodies` (request bodies and media types), `responses`, `headers`, `components`
-(schemas added or removed, for the SDK's sake), and `schemas` (how a change moves the values a schema allows).
+(schemas added or removed, for the SDK's sake), `extensions` (`x-*` keys; each one read by the kit has its
+own rule, `x-max-body-bytes` in `bodies`), and `schemas` (how a change moves the values a schema allows).
 `context` holds what every rule is given: the `Comparison` (both revisions, where the walk stands, the changes
 found) and the node being compared on both sides (`Pair`, and `OperationPair` for the pair of operations).
 
@@ -26,6 +27,7 @@ from pbx_spec.diff.revisions import Revision
 from pbx_spec.diff.rules.components import schema_added, schema_removed
 from pbx_spec.diff.rules.context import Comparison
 from pbx_spec.diff.rules.documentation import examples_changed, info_changed, tags_changed
+from pbx_spec.diff.rules.extensions import extensions_changed
 from pbx_spec.diff.rules.operations import paths_changed
 from pbx_spec.diff.rules.security import security_schemes_changed
 from pbx_spec.diff.rules.servers import server_url_added, server_url_removed
@@ -42,6 +44,7 @@ DOCUMENT_RULES: tuple[DocumentRule, ...] = (
     examples_changed,
     schema_removed,
     schema_added,
+    extensions_changed,
 )
 
 

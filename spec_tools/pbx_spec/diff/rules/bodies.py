@@ -91,3 +91,56 @@ def content_changed(comparison: Comparison, body: Pair) -> Iterator[Change]:
             compare_schemas(
                 comparison, media.old["schema"], f"{media.old_at}/schema", media.new["schema"], f"{media.new_at}/schema"
             )
+
+
+def body_limit_changed(comparison: Comparison, pointer: str, was: object, now: object) -> Iterator[Change]:
+    """`x-max-body-bytes` of a 413 response: the largest request body a server reads; larger ones answer 413.
+
+    A limit is a promise to clients (a body up to it is read) and a duty of servers (a larger one is refused).
+    Lowered: a client sending a body between the two limits is now refused, and a BASE server reads bodies the
+    revision says it refuses. Raised: a caller may send more (minor), and a BASE server refuses bodies it must now
+    read. Added where there was none: BASE already documented the 413 without saying from what size, so a client
+    could rely on no size; a BASE server may refuse at a lower size or read larger bodies. Removed: a client can
+    no longer rely on a body up to the old limit being read; a BASE server's limit is one the revision allows.
+    """
+    if isinstance(was, int) and isinstance(now, int):
+        if now < was:
+            yield comparison.change(
+                "body-limit-lowered",
+                f"`x-max-body-bytes` lowered from {was} to {now}",
+                pointer,
+                breaks={
+                    Axis.WIRE: f"a client sending a body of {now + 1} to {was} bytes is now refused with 413",
+                    Axis.SERVER: f"a BASE server reads bodies of {now + 1} to {was} bytes that must now be refused",
+                },
+            )
+        else:
+            yield comparison.change(
+                "body-limit-raised",
+                f"`x-max-body-bytes` raised from {was} to {now}",
+                pointer,
+                breaks={Axis.SERVER: f"a BASE server refuses bodies of {was + 1} to {now} bytes it must now read"},
+                kind=Kind.ADDITION,
+            )
+    elif was is None:
+        yield comparison.change(
+            "body-limit-added",
+            f"`x-max-body-bytes` of {now} added",
+            pointer,
+            breaks={Axis.SERVER: f"a BASE server need not read bodies up to {now} bytes, nor refuse larger ones"},
+        )
+    elif now is None:
+        yield comparison.change(
+            "body-limit-removed",
+            f"`x-max-body-bytes` of {was} removed",
+            pointer,
+            side="base",
+            breaks={Axis.WIRE: f"a client can no longer rely on a body of up to {was} bytes being read"},
+        )
+    else:
+        yield comparison.change(
+            "body-limit-changed",
+            f"`x-max-body-bytes` changed from {was!r} to {now!r}",
+            pointer,
+            breaks={Axis.WIRE: "the limit is no longer a byte count a client can rely on"},
+        )
