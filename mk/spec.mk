@@ -34,15 +34,18 @@ sdk-dist: $(SDK_WHEELHOUSE_STAMP) ## build the pbx-api wheel and sdist into buil
 	rm -rf $(SDK_DIST)
 	$(PY) -m pbx_spec.sdk_dist $(SDK_DIST) --find-links $(SDK_WHEELHOUSE)
 
-# httpx and attrs and what they need, at requirements.txt's pins, and the build backend at pyproject.toml's pin:
+# httpx and attrs and what they need, at requirements.txt's pins, and the build backend at the pieces' pin
+# (kit/pyproject.toml's, the setuptools every distribution of the kit builds with):
 # the wheel test builds and installs from here with --no-index, so it runs offline.
 SDK_WHEELHOUSE_PACKAGES := httpx httpcore h11 anyio idna certifi attrs typing_extensions
 sdk-wheelhouse: $(SDK_WHEELHOUSE_STAMP) ## download the SDK's dependencies once, for the offline wheel test
-$(SDK_WHEELHOUSE_STAMP): requirements.txt pyproject.toml | $(PYTHON_DEPS)
+$(SDK_WHEELHOUSE_STAMP): requirements.txt kit/pyproject.toml | $(PYTHON_DEPS)
 	@echo "make sdk-wheelhouse: downloading pbx-api's dependencies at their pins from PyPI into $(SDK_WHEELHOUSE) (the offline wheel test)"
 	mkdir -p $(SDK_WHEELHOUSE)
 	grep -iE '^($(subst $(space),|,$(SDK_WHEELHOUSE_PACKAGES)))==' requirements.txt > $(SDK_WHEELHOUSE)/requirements.txt
-	sed -n 's/^requires = \["\(setuptools==[^"]*\)"\]/\1/p' pyproject.toml >> $(SDK_WHEELHOUSE)/requirements.txt
+	sed -n 's/^requires = \["\(setuptools==[^"]*\)"\]/\1/p' kit/pyproject.toml >> $(SDK_WHEELHOUSE)/requirements.txt
+	@grep -q '^setuptools==' $(SDK_WHEELHOUSE)/requirements.txt || \
+	  { echo "make sdk-wheelhouse: no setuptools pin found in kit/pyproject.toml's build-system" >&2; exit 1; }
 	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps -d $(SDK_WHEELHOUSE) \
 	  -r $(SDK_WHEELHOUSE)/requirements.txt
 	touch $@

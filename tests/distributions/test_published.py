@@ -260,8 +260,11 @@ def test_spec_diff_reports_a_breaking_pair(installed: dict[str, Environment], ou
     assert same.returncode == 0, ran(same)
     result = run([tools.command("pbx-spec"), "diff", str(base), str(breaking)], outside, tools.env, 600)
     assert result.returncode == 1, ran(result)
-    assert "### Breaking changes" in result.stdout and "updateClientInfo" in result.stdout
-    assert "the generated SDK: **breaks**" in result.stdout, "the SDK axis ran with the installed generator"
+    assert "**Suggested SDK version bump: major**" in result.stdout, ran(result)
+    assert "operation `updateClientInfo` removed" in result.stdout
+    # The SDK axis ran with the installed generator: both SDKs generated and compared.
+    assert "| the generated SDK | **breaks** | 1 |" in result.stdout
+    assert "removed: method `update_client_info`" in result.stdout
 
 
 def test_the_sdk_readme_example_runs(installed: dict[str, Environment], emulator: str, outside: Path) -> None:
