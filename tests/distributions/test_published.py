@@ -152,14 +152,15 @@ def test_a_bad_spec_gets_one_line_and_exit_2_from_every_tool(installed: dict[str
     not_openapi.write_text("title: a YAML file, not an OpenAPI document\n", encoding="utf-8")
     missing = outside / "no-such-spec.yaml"
     (outside / "sdk-version").write_text("1.0.0\n", encoding="utf-8")
-    invocations = {
-        "pbx-kit": ["pbx-overlay", "hash", "sdk"],
-        "pbx-emulator": ["pbx-emulator", "serve", "--port", "1"],
-        "pbx-conformance": ["pbx-conformance", "run", "--base-url", "http://127.0.0.1:1/api/ver1.0", "--token", "t"],
-        "pbx-generator": ["pbx-generate", "--output", str(outside / "never"), "--sdk-version", "sdk-version"],
-        "pbx-spec-tools": ["pbx-spec", "diff", str(ROOT / "openapi.yaml")],
-    }
-    for name, (command, *args) in invocations.items():
+    invocations = [
+        ("pbx-kit", ["pbx-overlay", "hash", "sdk"]),
+        ("pbx-emulator", ["pbx-emulator", "serve", "--port", "1"]),
+        ("pbx-emulator", ["pbx-emulator", "tenant", "add", "--db", str(outside / "never.sqlite3")]),
+        ("pbx-conformance", ["pbx-conformance", "run", "--base-url", "http://127.0.0.1:1/api/ver1.0", "--token", "t"]),
+        ("pbx-generator", ["pbx-generate", "--output", str(outside / "never"), "--sdk-version", "sdk-version"]),
+        ("pbx-spec-tools", ["pbx-spec", "diff", str(ROOT / "openapi.yaml")]),
+    ]
+    for name, (command, *args) in invocations:
         environment = installed[name]
         for bad in (missing, not_openapi):
             for given, env in (
@@ -170,7 +171,7 @@ def test_a_bad_spec_gets_one_line_and_exit_2_from_every_tool(installed: dict[str
                 lines = result.stderr.strip().splitlines()
                 assert result.returncode == 2 and len(lines) == 1 and str(bad) in lines[0], ran(result)
                 assert "Traceback" not in result.stderr
-    assert not (outside / "never").exists()
+    assert not (outside / "never").exists() and not (outside / "never.sqlite3").exists()
 
 
 def test_the_emulator_serves_the_contract_seed_and_reference_it_carries(emulator: str) -> None:
