@@ -26,6 +26,8 @@ from pbx_kit.package_data import SPEC_VARIABLE, data_path
 
 # The contract pbx-kit carries (package data; in a checkout, a symlink to the repository's openapi.yaml).
 DEFAULT_SPEC_PATH = data_path("pbx_kit", "contract_data", "openapi.yaml")
+# The licence of the kit and of its contract (the repository's LICENSE), which the generated SDK carries too.
+LICENSE_PATH = data_path("pbx_kit", "contract_data", "LICENSE")
 # The overlays and their variants.yaml, which make the contract's variants (the SDK's input); package data too.
 DEFAULT_OVERLAYS_PATH = data_path("pbx_kit", "contract_data", "overlays")
 # The name local `$ref`s resolve against when a schema is taken out of the document.
