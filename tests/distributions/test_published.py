@@ -151,6 +151,10 @@ def test_a_bad_spec_gets_one_line_and_exit_2_from_every_tool(installed: dict[str
     not_openapi = outside / "not-openapi.yaml"
     not_openapi.write_text("title: a YAML file, not an OpenAPI document\n", encoding="utf-8")
     missing = outside / "no-such-spec.yaml"
+    unusable = outside / "no-components.yaml"  # OpenAPI, but not a contract the tools can work with
+    without_components = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    del without_components["components"]
+    unusable.write_text(yaml.safe_dump(without_components, sort_keys=False), encoding="utf-8")
     (outside / "sdk-version").write_text("1.0.0\n", encoding="utf-8")
     invocations = [
         ("pbx-kit", ["pbx-overlay", "hash", "sdk"]),
@@ -162,7 +166,7 @@ def test_a_bad_spec_gets_one_line_and_exit_2_from_every_tool(installed: dict[str
     ]
     for name, (command, *args) in invocations:
         environment = installed[name]
-        for bad in (missing, not_openapi):
+        for bad in (missing, not_openapi, unusable):
             for given, env in (
                 (["--spec", str(bad)], environment.env),
                 ([], {**environment.env, "PBX_SPEC": str(bad)}),
