@@ -115,6 +115,7 @@ def _tenant_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]
     remove = actions.add_parser("remove", help="remove a client, its applications and their tokens")
     for action in (add, reset, remove):
         action.add_argument("--db", required=True, help="the store: a SQLite file or a postgresql:// URL")
+        action.add_argument("--spec", type=Path, default=None, help=SPEC_HELP)
     for action in (reset, remove):
         action.add_argument("client_id", type=_positive, metavar="ID", help="the client's id")
     add.add_argument("--seed", default=None, help="seed YAML, should the store be new (default: the demo seed)")
@@ -296,6 +297,8 @@ def tenant(args: argparse.Namespace) -> int:
     from pbx_emulator import tenants
     from pbx_emulator.store import StoreError
     from pbx_emulator.stores import open_store
+    from pbx_kit.command_line import chosen_spec
+    from pbx_kit.document import DocumentError
     from pbx_kit.seed import SeedError, load_seed
 
     if args.db == defaults.MEMORY:
@@ -305,6 +308,7 @@ def tenant(args: argparse.Namespace) -> int:
         )
         return 2
     try:
+        chosen_spec(args.spec)  # the contract the store's checks read: a bad one is one line here, not a traceback
         store = open_store(args.db, load_seed(getattr(args, "seed", None) or defaults.SEED_PATH))
         try:
             if args.tenant_command == "add":
@@ -323,7 +327,7 @@ def tenant(args: argparse.Namespace) -> int:
                 print(f"tenant {args.client_id} removed")
         finally:
             store.close()
-    except (SeedError, StoreError, OSError) as error:
+    except (DocumentError, SeedError, StoreError, OSError) as error:
         print(f"pbx-emulator: {error}", file=sys.stderr)
         return 2
     return 0

@@ -56,7 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(output / PACKAGE)
         shutil.copytree(package, output / PACKAGE, ignore=shutil.ignore_patterns(*IGNORED))
         for name in DISTRIBUTION_FILES:
-            shutil.copyfile(package.parent / name, output / name)
+            if (package.parent / name).exists():
+                shutil.copyfile(package.parent / name, output / name)
+            else:
+                (output / name).unlink(missing_ok=True)
         print(f"generated {shown(output / PACKAGE)} (spec sha256 {sha256})")
     return 0
 

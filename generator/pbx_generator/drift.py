@@ -44,11 +44,12 @@ def check(fresh: Path, committed: Path, spec_sha256: str = "") -> int:
 
 
 def check_distribution(fresh: Path, committed: Path) -> int:
-    """0 when the committed pyproject.toml and README.md are what generation writes; else name them."""
+    """0 when the committed pyproject.toml, README.md and LICENSE are what generation writes; else name them."""
     stale = [
         name
         for name in DISTRIBUTION_FILES
-        if not (committed / name).is_file() or not filecmp.cmp(fresh / name, committed / name, shallow=False)
+        if (fresh / name).is_file() != (committed / name).is_file()
+        or ((fresh / name).is_file() and not filecmp.cmp(fresh / name, committed / name, shallow=False))
     ]
     if stale:
         print(f"generated/{', generated/'.join(stale)} differ from what generation writes; run `make generate`.")

@@ -3,8 +3,8 @@
 `--version` prints the distribution's version and the sha256 of the contract it carries (pbx-kit's
 openapi.yaml, the bytes `sha256sum openapi.yaml` reads in the checkout it was built from), so a CI log tells
 which contract a run held a server to. `--spec` points a tool at another revision of the contract, such as a
-reviewer's branch; `chosen_spec` checks it is an OpenAPI document before anything else runs (DocumentError, one
-line, exit 2 in every command) and makes it the contract of the process and of the processes it starts.
+reviewer's branch; `chosen_spec` checks it is a usable OpenAPI document before anything else runs (DocumentError,
+one line, exit 2 in every command) and makes it the contract of the process and of the processes it starts.
 
     add_version_option(parser, "pbx-emulator")
     parser.add_argument("--spec", type=Path, help=SPEC_HELP)
@@ -81,12 +81,13 @@ def add_version_option(parser: argparse.ArgumentParser, distribution: str) -> No
 def chosen_spec(given: Path | str | None) -> Path:
     """The contract a command works against: `given` (its --spec), else $PBX_SPEC, else the one pbx-kit carries.
 
-    DocumentError (one line) when it is missing or not an OpenAPI document. A given path becomes the contract of
-    this process and of those it starts (an emulator the suite starts reads the same one)."""
+    DocumentError (one line) when it is missing, not an OpenAPI document or not a usable contract. A given path
+    becomes the contract of this process and of those it starts (an emulator the suite starts reads the same one)."""
     from pbx_kit import contract
 
     if given:
         return contract.use_spec(Path(given))
     path = contract.spec_path()
-    contract.load_document(path)  # read (and cached) once: a missing or wrong file is a DocumentError here
+    contract.load_document()  # read (and cached) once: a missing or wrong file is a DocumentError here
+    contract.check_usable()  # and one the tools cannot work with
     return path

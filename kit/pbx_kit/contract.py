@@ -20,12 +20,14 @@ from urllib.parse import urljoin, urlsplit
 
 import jsonschema_rs
 
-from pbx_kit.document import read_openapi, resolve
+from pbx_kit.document import DocumentError, pointer, read_openapi, resolve
 from pbx_kit.formats import INTEGER_FORMATS, TIME_ZONE_FORMAT, is_time_zone
 from pbx_kit.package_data import SPEC_VARIABLE, data_path
 
 # The contract pbx-kit carries (package data; in a checkout, a symlink to the repository's openapi.yaml).
 DEFAULT_SPEC_PATH = data_path("pbx_kit", "contract_data", "openapi.yaml")
+# The licence of the kit and of its contract (the repository's LICENSE), which the generated SDK carries too.
+LICENSE_PATH = data_path("pbx_kit", "contract_data", "LICENSE")
 # The overlays and their variants.yaml, which make the contract's variants (the SDK's input); package data too.
 DEFAULT_OVERLAYS_PATH = data_path("pbx_kit", "contract_data", "overlays")
 # The name local `$ref`s resolve against when a schema is taken out of the document.
@@ -48,15 +50,117 @@ def spec_path() -> Path:
 def use_spec(path: Path) -> Path:
     """Make the OpenAPI document at `path` the contract of this process and of the processes it starts.
 
-    DocumentError (one line) when it is not one. Every cached fact of the default contract is forgotten, so a
-    command that read some before its options were parsed (an option's help text) reads the new one from here on.
+    DocumentError (one line) when it is not one, or not a usable contract (`check_usable`); the process's
+    contract is then left as it was. Every cached fact of the default contract is forgotten, so a command that
+    read some before its options were parsed (an option's help text) reads the new one from here on.
     """
     read_openapi(path)
+    before = os.environ.get(SPEC_VARIABLE)
     os.environ[SPEC_VARIABLE] = str(path.resolve())
+    _forget_facts()
+    try:
+        check_usable()  # through the facts' own caches, which the command then reads without parsing again
+    except DocumentError:
+        if before is None:
+            del os.environ[SPEC_VARIABLE]
+        else:
+            os.environ[SPEC_VARIABLE] = before
+        _forget_facts()
+        raise
+    return path
+
+
+def _forget_facts() -> None:
     for value in list(globals().values()):
         if callable(getattr(value, "cache_clear", None)):
             value.cache_clear()
-    return path
+
+
+def check_usable(path: Path | None = None) -> None:
+    """DocumentError `PATH: not a usable contract: <reason>` (one line) unless the contract is one the tools can
+    work with: every `$ref` points at a node, every schema is a JSON Schema, and the facts every tool reads
+    (the operations, the base path, the token endpoint, the Client's fields, the body limit) can be read.
+
+    A reviewer's branch may be OpenAPI yet broken (a dangling `$ref`, `maxLength: "ten"`, no `components`);
+    this says so at the command's start instead of a traceback from whichever part reads it first."""
+    document = load_document(path)
+    try:
+        reason = _dangling_ref(document) or _bad_schema(document) or _unreadable_fact(path)
+    except (LookupError, TypeError, ValueError, AttributeError) as error:  # a document too odd to walk
+        reason = _one_line(error)
+    if reason:
+        raise DocumentError(f"{path or spec_path()}: not a usable contract: {reason}")
+
+
+def _nodes(node: Any, where: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every node of the document with where it is, depth first."""
+    yield where, node
+    items = node.items() if isinstance(node, Mapping) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        yield from _nodes(value, (*where, key))
+
+
+def _dangling_ref(document: Mapping[str, Any]) -> str | None:
+    for where, node in _nodes(document):
+        if isinstance(node, Mapping) and "$ref" in node:
+            ref = node["$ref"]
+            try:
+                resolve(document, str(ref))
+            except (LookupError, ValueError, TypeError):
+                return f"the `$ref` {ref!r} at {pointer(where) or '/'} points at nothing in the document"
+    return None
+
+
+NAMED_SCHEMAS = ("components", "schemas")
+
+
+def _bad_schema(document: Mapping[str, Any]) -> str | None:
+    """The first schema (a named one, or any `schema` of a parameter, header or body) that breaks JSON Schema."""
+    named = ((("components", "schemas", name), schema) for name, schema in _named_schemas(document).items())
+    inline = (
+        ((*where, "schema"), node["schema"])
+        for where, node in _nodes(document)
+        if isinstance(node, Mapping) and isinstance(node.get("schema"), Mapping) and where[:2] != NAMED_SCHEMAS
+    )
+    for where, schema in (*named, *inline):
+        if not isinstance(schema, (Mapping, bool)):
+            return f"{pointer(where)} is not a schema"
+        try:
+            jsonschema_rs.meta.validate(schema if isinstance(schema, bool) else dict(schema))
+        except jsonschema_rs.ValidationError as error:
+            return f"{pointer(where)} is not a JSON Schema: {_one_line(error)}"
+    return None
+
+
+def _named_schemas(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    components = document.get("components")
+    schemas = components.get("schemas") if isinstance(components, Mapping) else None
+    return schemas if isinstance(schemas, Mapping) else {}
+
+
+def _unreadable_fact(path: Path | None) -> str | None:
+    facts = (
+        ("its operations", operations),
+        ("the API's base path (its first `servers` entry)", api_base_path),
+        ("the token endpoint (the root `security`'s client-credentials flow)", token_path),
+        ("the Client's read-only fields (#/components/schemas/Client)", read_only_fields),
+        ("the writable fields (#/components/schemas/ClientUpdate)", writable_fields),
+        ("the request body limit (x-max-body-bytes of its 413 responses)", max_body_bytes),
+    )
+    for what, fact in facts:
+        try:
+            fact(path)
+        except (LookupError, TypeError, ValueError, AttributeError) as error:
+            return f"cannot read {what}: {_one_line(error)}"
+    return None
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    detail = text[0] if text else ""
+    if isinstance(error, KeyError):
+        return f"no {detail}"
+    return f"{type(error).__name__}: {detail}" if not isinstance(error, jsonschema_rs.ValidationError) else detail
 
 
 def overlays_path() -> Path:
@@ -64,10 +168,15 @@ def overlays_path() -> Path:
     return DEFAULT_OVERLAYS_PATH
 
 
-@cache
 def load_document(path: Path | None = None) -> Mapping[str, Any]:
     """The parsed contract (cached; treat it as read-only). DocumentError, one line, when the file is not one."""
-    document: Mapping[str, Any] = read_openapi(path or spec_path())
+    return _parsed(path or spec_path())
+
+
+@cache
+def _parsed(path: Path) -> Mapping[str, Any]:
+    # Cached by the file, not by how it was asked for: `load_document()` and `load_document(None)` parse once.
+    document: Mapping[str, Any] = read_openapi(path)
     return document
 
 

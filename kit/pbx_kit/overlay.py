@@ -43,6 +43,11 @@ class OverlayError(Exception):
     """An overlay that cannot be applied: invalid, or an action that does not fit the document."""
 
 
+class UnreadableInput(OverlayError):
+    """A spec, overlay or variants list that cannot be read at all (missing, unreadable, not YAML): bad input, which
+    a command answers with exit 2, not an overlay that does not fit (exit 1)."""
+
+
 @dataclass(frozen=True)
 class Overlay:
     """A parsed, schema-valid overlay document and the name it is reported under."""
@@ -62,7 +67,7 @@ def load_overlay(path: Path | str, name: str | None = None) -> Overlay:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise OverlayError(f"{name or path}: cannot read the overlay: {error.strerror}") from error
+        raise UnreadableInput(f"{name or path}: cannot read the overlay: {error.strerror}") from error
     return parse_overlay(text, name or str(path))
 
 
@@ -237,7 +242,7 @@ def read_input(path: Path | str) -> Any:
     try:
         return read_document(path)
     except DocumentError as error:
-        raise OverlayError(str(error)) from error
+        raise UnreadableInput(str(error)) from error
 
 
 def apply_files(spec: Path | str, overlay_paths: Sequence[Path | str], root: Path | None = None) -> Any:

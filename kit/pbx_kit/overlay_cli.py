@@ -6,7 +6,8 @@ pbx-overlay variant sdk -o out.yaml        # the variant `sdk` as overlays/varia
 pbx-overlay hash sdk                       # sha256 of openapi.yaml and the variant's overlays
 
 `variant` and `hash` work on the contract and the overlays pbx-kit carries unless told otherwise (`--spec` or
-$PBX_SPEC, `--overlays-dir`). Exit 1 when an overlay cannot be applied, 2 when a document cannot be read.
+$PBX_SPEC, `--overlays-dir`). Exit 1 when an overlay cannot be applied, 2 when a document (the spec, an overlay,
+variants.yaml) cannot be read.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 from pbx_kit.command_line import KIT, SPEC_HELP, add_version_option, chosen_spec
 from pbx_kit.contract import overlays_path
 from pbx_kit.document import DocumentError, dump_document
-from pbx_kit.overlay import OverlayError, apply_files, inputs_sha256
+from pbx_kit.overlay import OverlayError, UnreadableInput, apply_files, inputs_sha256
 from pbx_kit.variants import variant_file_document, variant_overlays
 
 
@@ -38,6 +39,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(inputs_sha256(args.spec, variant_overlays(args.overlays_dir, args.variant)))
             return 0
         return _write(dump_document(variant_file_document(args.spec, args.overlays_dir, args.variant)), args.output)
+    except UnreadableInput as error:
+        print(f"pbx-overlay: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # an overlay variants.yaml names, read for its hash
+        print(f"pbx-overlay: {error.filename}: cannot read it: {error.strerror}", file=sys.stderr)
+        return 2
     except OverlayError as error:
         print(f"pbx-overlay: {error}", file=sys.stderr)
         return 1

@@ -108,10 +108,12 @@ def _with_major_range(text: str, name: str, major: int) -> str:
 
 
 def _with_pins(text: str, name: str, old: str, new: str) -> str:
-    """`name==old` (with or without extras) and the heading form `name old` as the new version."""
+    """`name==old` (with or without extras) as the new version, and the forms that name a version: the heading's
+    `name old`, the README's table `` `name` old `` and the install page's table `` | `name` | old | ``."""
     pinned = re.compile(rf"(?<![\w-]){re.escape(name)}(\[[^\]]*\])?=={re.escape(old)}(?![\w.])")
     text = pinned.sub(lambda match: f"{name}{match.group(1) or ''}=={new}", text)
-    return re.sub(rf"(?<![\w-]){re.escape(name)} {re.escape(old)}(?![\w.])", f"{name} {new}", text)
+    named = re.compile(rf"(?<![\w-]){re.escape(name)}(?:`?(?: +| *\| *))`?{re.escape(old)}(?![\w.])")
+    return named.sub(lambda match: match.group(0)[: -len(old)] + new, text)
 
 
 def _pinned_texts(root: Path) -> Iterator[Path]:

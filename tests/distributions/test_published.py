@@ -151,17 +151,22 @@ def test_a_bad_spec_gets_one_line_and_exit_2_from_every_tool(installed: dict[str
     not_openapi = outside / "not-openapi.yaml"
     not_openapi.write_text("title: a YAML file, not an OpenAPI document\n", encoding="utf-8")
     missing = outside / "no-such-spec.yaml"
+    unusable = outside / "no-components.yaml"  # OpenAPI, but not a contract the tools can work with
+    without_components = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
+    del without_components["components"]
+    unusable.write_text(yaml.safe_dump(without_components, sort_keys=False), encoding="utf-8")
     (outside / "sdk-version").write_text("1.0.0\n", encoding="utf-8")
-    invocations = {
-        "pbx-kit": ["pbx-overlay", "hash", "sdk"],
-        "pbx-emulator": ["pbx-emulator", "serve", "--port", "1"],
-        "pbx-conformance": ["pbx-conformance", "run", "--base-url", "http://127.0.0.1:1/api/ver1.0", "--token", "t"],
-        "pbx-generator": ["pbx-generate", "--output", str(outside / "never"), "--sdk-version", "sdk-version"],
-        "pbx-spec-tools": ["pbx-spec", "diff", str(ROOT / "openapi.yaml")],
-    }
-    for name, (command, *args) in invocations.items():
+    invocations = [
+        ("pbx-kit", ["pbx-overlay", "hash", "sdk"]),
+        ("pbx-emulator", ["pbx-emulator", "serve", "--port", "1"]),
+        ("pbx-emulator", ["pbx-emulator", "tenant", "add", "--db", str(outside / "never.sqlite3")]),
+        ("pbx-conformance", ["pbx-conformance", "run", "--base-url", "http://127.0.0.1:1/api/ver1.0", "--token", "t"]),
+        ("pbx-generator", ["pbx-generate", "--output", str(outside / "never"), "--sdk-version", "sdk-version"]),
+        ("pbx-spec-tools", ["pbx-spec", "diff", str(ROOT / "openapi.yaml")]),
+    ]
+    for name, (command, *args) in invocations:
         environment = installed[name]
-        for bad in (missing, not_openapi):
+        for bad in (missing, not_openapi, unusable):
             for given, env in (
                 (["--spec", str(bad)], environment.env),
                 ([], {**environment.env, "PBX_SPEC": str(bad)}),
@@ -170,7 +175,7 @@ def test_a_bad_spec_gets_one_line_and_exit_2_from_every_tool(installed: dict[str
                 lines = result.stderr.strip().splitlines()
                 assert result.returncode == 2 and len(lines) == 1 and str(bad) in lines[0], ran(result)
                 assert "Traceback" not in result.stderr
-    assert not (outside / "never").exists()
+    assert not (outside / "never").exists() and not (outside / "never.sqlite3").exists()
 
 
 def test_the_emulator_serves_the_contract_seed_and_reference_it_carries(emulator: str) -> None:

@@ -52,6 +52,9 @@ def test_a_minor_release_bumps_the_version_writes_its_section_and_moves_the_pins
         moved = (checkout / text).read_text(encoding="utf-8")
         assert f"pbx-conformance=={new}" in moved and f"pbx-conformance=={old}" not in moved, text
     install = (checkout / "docs" / "install.md").read_text(encoding="utf-8")
+    assert f"| `pbx-conformance` | {new} |" in install and f"| `pbx-conformance` | {old} |" not in install
+    readme = (checkout / "README.md").read_text(encoding="utf-8")
+    assert f"`pbx-conformance` {new} |" in readme and f"`pbx-conformance` {old} |" not in readme
     assert f"pbx-conformance[emulator]=={new}" in install
     assert f"pbx-emulator=={version_of(checkout / 'emulator')}" in install  # the others' pins stay
     assert (checkout / "conformance" / "README.md").read_text(encoding="utf-8").startswith(f"# pbx-conformance {new}")

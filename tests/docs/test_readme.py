@@ -40,3 +40,9 @@ def test_every_link_of_the_readme_resolves(built_site: Path) -> None:
             assert page.is_file(), target
             if anchor:
                 assert anchor in _parse(page).ids, target
+
+
+def test_the_readme_says_how_to_install_from_an_index_before_how_to_work_on_the_kit() -> None:
+    text = README.read_text(encoding="utf-8")
+    install, two_commands = text.index("\n## Install\n"), text.lower().index("two commands\n")
+    assert install < two_commands and text.index("pipx install pbx-conformance==") < text.index("make install")

@@ -293,6 +293,23 @@ def test_cli_applies_overlays_and_reports_errors_without_a_traceback(tmp_path: P
     assert not (tmp_path / "never.yaml").exists()
 
 
+def test_cli_answers_an_input_it_cannot_read_with_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    overlay = tmp_path / "good.overlay.yaml"
+    overlay.write_text(
+        "overlay: 1.0.0\ninfo: {title: g, version: '1'}\nactions:\n  - target: $.info\n    update: {x: 1}\n"
+    )
+    not_yaml = tmp_path / "not-yaml.yaml"
+    not_yaml.write_text("key: [unclosed\n")
+    missing = tmp_path / "MISSING.yaml"
+    for args in ([missing, overlay], [spec, missing], [not_yaml, overlay], [tmp_path, overlay]):
+        assert cli(["apply", *map(str, args), "-o", str(tmp_path / "never.yaml")]) == 2, args
+        error = capsys.readouterr().err
+        assert len(error.strip().splitlines()) == 1 and "Traceback" not in error, error
+    assert not (tmp_path / "never.yaml").exists()
+
+
 def test_cli_variant_and_hash(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     out = tmp_path / "sdk.yaml"
