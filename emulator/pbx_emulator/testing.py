@@ -31,7 +31,8 @@ from pbx_kit import seed as seed_file_parser
 from pbx_kit.contract import SERVED_SPEC_NAME, api_base_path
 from pbx_kit.contract import token_url as contract_token_url
 
-STARTUP_TIMEOUT = 30.0
+# A shared CI machine under load can take many seconds to import and start it; the wait is still bounded.
+STARTUP_TIMEOUT = 60.0
 
 
 def demo_applications(seed_path: Path = SEED_PATH) -> tuple[seed_file_parser.DemoApplication, ...]:
@@ -190,9 +191,13 @@ def running_emulator(
             except BaseException:
                 _stop(process)
                 raise
+            exited = process.poll()
             _stop(process)
             if "address already in use" not in server.log().lower():
-                raise RuntimeError(f"the emulator did not start:\n{server.log()}")
+                how = (
+                    f"exited with code {exited}" if exited is not None else f"did not answer in {STARTUP_TIMEOUT:.0f} s"
+                )
+                raise RuntimeError(f"the emulator did not start ({how}):\n{server.log()}")
         else:
             raise RuntimeError("the emulator found no free port in 3 tries")
         try:

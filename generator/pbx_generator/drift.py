@@ -53,8 +53,16 @@ def check_distribution(fresh: Path, committed: Path) -> int:
     ]
     if stale:
         print(f"generated/{', generated/'.join(stale)} differ from what generation writes; run `make generate`.")
+        for name in stale:
+            print(_diff(committed / name, fresh / name, f"generated/{name}"), end="")
         return 1
     return 0
+
+
+def _diff(committed: Path, fresh: Path, label: str) -> str:
+    """What generation would change in a committed file, as a unified diff (an absent file reads as empty)."""
+    old, new = _lines(committed), _lines(fresh)
+    return "".join(difflib.unified_diff(old, new, f"{label} (committed)", f"{label} (generated)"))
 
 
 def shown(path: Path) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pbx_kit.contract import MAX_BODY_EXTENSION
+from pbx_kit.document import escape
 from pbx_spec.diff.changes import Change
 from pbx_spec.diff.rules.bodies import body_limit_changed
 from pbx_spec.diff.rules.context import Comparison
@@ -26,7 +27,7 @@ def extensions(node: Any, at: str = "") -> dict[str, Any]:
     found: dict[str, Any] = {}
     if isinstance(node, Mapping):
         for key, value in node.items():
-            here = f"{at}/{str(key).replace('~', '~0').replace('/', '~1')}"
+            here = f"{at}/{escape(str(key))}"
             if str(key).startswith("x-"):
                 if key not in DOCUMENTATION_EXTENSIONS:
                     found[here] = value
